@@ -1,0 +1,1 @@
+"""Indexing council papers: discover -> parse -> chunk -> store. Knows nothing about questions."""

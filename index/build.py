@@ -1,0 +1,161 @@
+"""build_index: discover -> parse -> chunk -> embed -> store, one paper at a time, one bad paper never stops a batch."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from llama_index.core.schema import MetadataMode
+
+from .chunk import ChunkOptions, chunk_pages
+from .discover import Found, discover, file_hash, find_manifests
+from .embed import load_embedder
+from .errors import CouncilQAError, ParseError
+from .meta import (
+    committee_from_text,
+    council_from_text,
+    merge,
+    meeting_date_from_text,
+    meta_from_path,
+)
+from .parse import parse_paper
+from .store import IndexStore
+from .types import DocType, IndexReport, Page, Paper, PaperMeta, Skipped
+
+log = logging.getLogger(__name__)
+
+PARSER_VERSION = "1"
+
+
+@dataclass
+class IndexOptions:
+    """How papers are chunked and embedded."""
+
+    embed_model: str = "all-MiniLM-L6-v2"
+    embed_batch_size: int = 32
+    chunk: ChunkOptions = field(default_factory=ChunkOptions)
+
+
+# progress(event, source, done, total): event is "start", "indexed", "unchanged", "failed", "removed"
+Progress = Callable[[str, str, int, int], None]
+
+
+def paper_meta(found: Found, pages: list[Page], manifest: PaperMeta | None) -> PaperMeta:
+    """Metadata for a paper: manifest first, then what the paper says, then folder and file names."""
+    head = "\n".join(p.text for p in pages[:3])
+    from_text = PaperMeta(
+        council=council_from_text(head),
+        committee=committee_from_text(head),
+        meeting_date=meeting_date_from_text(head),
+    )
+    from_path = meta_from_path(found.path, found.root)
+    meta = merge(manifest or PaperMeta(), from_text, from_path)
+    if meta.doc_type == DocType.MINUTES and from_text.meeting_date:
+        # minutes carried in a later meeting's papers: the minutes' own date, not the adopting meeting's
+        meta.meeting_date = from_text.meeting_date
+    if found.path.suffix.lower() in {".html", ".htm"} and pages and pages[0].text:
+        meta.title = pages[0].text.split("\n")[0][:160]
+        if meta.doc_type is None:
+            meta.doc_type = DocType.MINUTES if "minutes" in head.lower()[:400] else DocType.AGENDA
+    return meta
+
+
+def build_index(
+    paths: list[Path],
+    store: IndexStore,
+    options: IndexOptions | None = None,
+    manifests: list[Path] | None = None,
+    prune: bool = False,
+    progress: Progress | None = None,
+) -> IndexReport:
+    """Index files and folders into `store`; unchanged papers cost a hash, changed ones are replaced."""
+    options = options or IndexOptions()
+    report = IndexReport()
+    started = time.perf_counter()
+    progress = progress or (lambda *a: None)
+
+    built_with = store.get_info("embed_model")
+    if built_with and built_with != options.embed_model:
+        raise CouncilQAError(
+            f"the index at {store.config.data_dir} was built with embedding model {built_with}, not "
+            f"{options.embed_model}; use a new data directory or delete this one"
+        )
+    orphans = store.orphan_paper_ids()
+    if orphans:
+        log.info("removing chunks of %d interrupted or replaced papers", len(orphans))
+        store.delete_paper_chunks(sorted(orphans))
+
+    found = discover(paths)
+    manifest = find_manifests(paths, manifests)
+    embedder = None
+    seen_ids: dict[str, str] = {}
+    known = {p.id: p for p in store.papers()}
+    total = len(found)
+    for n, item in enumerate(found, start=1):
+        source = item.source
+        progress("start", source, n - 1, total)
+        try:
+            paper_id = file_hash(item.path)
+        except OSError as exc:
+            report.skipped.append(Skipped(source, f"cannot read file: {exc.strerror or exc}"))
+            progress("failed", source, n, total)
+            continue
+        previous = store.paper_by_path(str(item.path))
+        if previous and previous.id == paper_id:
+            report.unchanged.append(source)
+            seen_ids[paper_id] = source
+            progress("unchanged", source, n, total)
+            continue
+        duplicate_of = seen_ids.get(paper_id) or (known[paper_id].source if paper_id in known else None)
+        if duplicate_of:
+            report.unchanged.append(source)
+            report.duplicates.append((source, duplicate_of))
+            progress("unchanged", source, n, total)
+            continue
+        try:
+            pages = parse_paper(item.path)
+            meta = paper_meta(item, pages, manifest.get(item.path))
+            paper = Paper(id=paper_id, path=item.path, source=source, meta=meta)
+            chunks = chunk_pages(paper.id, source, meta, pages, options.chunk)
+            if not chunks:
+                raise ParseError("no text to index after parsing")
+            if embedder is None:
+                embedder = load_embedder(options.embed_model, options.embed_batch_size)
+                store.set_info("embed_model", options.embed_model)
+            texts = [c.to_node().get_content(metadata_mode=MetadataMode.EMBED) for c in chunks]
+            embeddings = embedder.get_text_embedding_batch(texts)
+            store.add_chunks(chunks, embeddings)
+            store.commit_paper(paper, pages, len(chunks), replaces=previous.id if previous else None)
+            if previous:
+                store.delete_paper_chunks([previous.id])
+                report.updated.append(source)
+            else:
+                report.added.append(source)
+            report.chunks_embedded += len(chunks)
+            seen_ids[paper_id] = source
+            progress("indexed", source, n, total)
+        except ParseError as exc:
+            report.skipped.append(Skipped(source, str(exc)))
+            progress("failed", source, n, total)
+        except OSError as exc:
+            report.skipped.append(Skipped(source, f"cannot read file: {exc.strerror or exc}"))
+            progress("failed", source, n, total)
+
+    if prune:
+        present = {str(f.path) for f in found}
+        roots = [p.resolve() for p in paths if p.is_dir()]
+        gone = [
+            p
+            for p in store.papers()
+            if p.path not in present and any(Path(p.path).is_relative_to(r) for r in roots) and not Path(p.path).exists()
+        ]
+        if gone:
+            store.remove_papers([p.id for p in gone])
+            report.removed.extend(p.source for p in gone)
+            for p in gone:
+                progress("removed", p.source, total, total)
+    report.seconds = time.perf_counter() - started
+    return report

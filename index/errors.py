@@ -1,0 +1,21 @@
+"""The library's exceptions; only the CLI and UI turn them into messages for people."""
+
+
+class CouncilQAError(Exception):
+    """Base class for every error councilqa raises on purpose."""
+
+
+class ParseError(CouncilQAError):
+    """A paper could not be read (corrupt, encrypted, scanned without text, empty, wrong encoding)."""
+
+
+class UnsupportedFile(ParseError):
+    """A file whose type councilqa does not read."""
+
+
+class IndexMissing(CouncilQAError):
+    """There is no index (or it is empty) where the settings point."""
+
+
+class StoreError(CouncilQAError):
+    """The vector store could not be opened or written."""

@@ -1,0 +1,222 @@
+"""Reading meeting metadata (dates, council, committee, document type) from text, names and manifests."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+from .types import DocType, PaperMeta
+
+MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
+# "23 September 2025", "23rd September, 2025", "TUESDAY, 28 OCTOBER 2025", "28TH NOVEMBER, 2022"
+DAY_MONTH_YEAR = re.compile(
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\.?,?\s+(\d{{4}})\b", re.IGNORECASE
+)
+# "September 23, 2025"
+MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.IGNORECASE)
+ISO_DATE = re.compile(r"\b(20\d\d|19\d\d)[-_.](\d\d)[-_.](\d\d)\b")
+# "13th-Feb-2025" in modern.gov file names
+DASHED = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?-({_MONTH_RE})-(\d{{4}})\b", re.IGNORECASE)
+MONTH_YEAR = re.compile(rf"\b({_MONTH_RE})\.?,?\s+(\d{{4}})\b", re.IGNORECASE)
+
+
+def _mk(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def find_dates(text: str) -> list[date]:
+    """Every full date written in `text`, in order of appearance."""
+    found: list[tuple[int, date]] = []
+    for rx, order in ((DAY_MONTH_YEAR, "dmy"), (MONTH_DAY_YEAR, "mdy"), (DASHED, "dmy")):
+        for m in rx.finditer(text):
+            if order == "dmy":
+                d = _mk(int(m.group(3)), MONTHS[m.group(2).lower().rstrip(".")], int(m.group(1)))
+            else:
+                d = _mk(int(m.group(3)), MONTHS[m.group(1).lower().rstrip(".")], int(m.group(2)))
+            if d:
+                found.append((m.start(), d))
+    for m in ISO_DATE.finditer(text):
+        d = _mk(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if d:
+            found.append((m.start(), d))
+    return [d for _, d in sorted(found, key=lambda x: x[0])]
+
+
+def first_date(text: str) -> date | None:
+    """The first full date in `text`, or None."""
+    dates = find_dates(text)
+    return dates[0] if dates else None
+
+
+# Lines that state the date of the meeting a paper is for, or that minutes record.
+_MEETING_DATE_LINE = re.compile(
+    r"^\s*(?:date(?: of meeting)?\s*:|held\s*:|held on|meeting held on|date of decision\s*:)"
+    r"|minutes of (?:the )?(?:proceedings at )?(?:special |annual |statutory budget )?meeting"
+    r"|\bheld (?:in|at|on|remotely)\b",
+    re.IGNORECASE,
+)
+
+
+def meeting_date_from_text(text: str, window: int = 4000) -> date | None:
+    """The meeting date a paper states near its top ("DATE: TUESDAY, 28 OCTOBER 2025", "Held: ...")."""
+    head = text[:window]
+    lines = head.split("\n")
+    for i, line in enumerate(lines):
+        if _MEETING_DATE_LINE.search(line):
+            d = first_date(" ".join(lines[i : i + 4]))
+            if d:
+                return d
+    return None
+
+
+_COUNCIL_RE = re.compile(
+    r"\b((?:[A-Z][a-z]+ ){1,3}(?:City and County|City|County|Borough|District|Town|Parish) Council"
+    r"|(?:[A-Z][a-z]+ ){1,4}Combined Authority)\b"
+)
+
+
+def council_from_text(text: str) -> str | None:
+    """The council whose name a paper states most often near its top."""
+    names = Counter(m.group(1).strip() for m in _COUNCIL_RE.finditer(text[:8000]))
+    for bad in list(names):
+        if bad.split()[0] in {"The", "This", "Each", "Every", "All", "Our", "Of", "For"}:
+            names.pop(bad)
+    return names.most_common(1)[0][0] if names else None
+
+
+_COMMITTEE_PATTERNS = [
+    re.compile(r"^\s*MEETING OF THE (.+?)\s*$", re.IGNORECASE),
+    re.compile(r"^\s*Minutes of (?:the )?Meeting of (?:the )?(.+?)(?:\s+held\b.*)?$", re.IGNORECASE),
+    re.compile(r"^\s*Agenda for (.+?) on \w+day", re.IGNORECASE),
+]
+_COMMITTEE_WORDS = re.compile(r"\b(commission|committee|cabinet|council|board|panel|forum|sub-committee)\b", re.I)
+
+
+def smart_title(text: str) -> str:
+    """'CHILDREN, YOUNG PEOPLE AND EDUCATION' -> 'Children, Young People and Education'."""
+    if text.upper() != text:
+        return text.strip()
+    small = {"and", "of", "the", "for", "on", "in", "to", "a", "&"}
+    words = text.lower().split()
+    return " ".join(w if (i and w in small) else w[:1].upper() + w[1:] for i, w in enumerate(words))
+
+
+def committee_from_text(text: str) -> str | None:
+    """The committee named in a paper's heading ("MEETING OF THE ... COMMISSION")."""
+    lines = [line.strip() for line in text[:3000].split("\n")]
+    for i, line in enumerate(lines):
+        for rx in _COMMITTEE_PATTERNS:
+            m = rx.match(line)
+            if not m:
+                continue
+            name = m.group(1)
+            # headings often wrap onto a second line in upper case
+            if i + 1 < len(lines) and lines[i + 1].isupper() and not _COMMITTEE_WORDS.search(name):
+                name = f"{name} {lines[i + 1]}"
+            name = re.sub(r"\s+", " ", name).strip(" ,.-")
+            if _COMMITTEE_WORDS.search(name) and len(name) < 120:
+                return smart_title(name)
+    return None
+
+
+_DOC_TYPE_WORDS: list[tuple[DocType, re.Pattern]] = [
+    (DocType.MINUTES, re.compile(r"minute", re.I)),
+    (DocType.DECISION, re.compile(r"decision|record of|PROD\b|prod\b", re.I)),
+    (DocType.AGENDA, re.compile(r"agenda|frontsheet|reports pack|meeting[- ]page", re.I)),
+    (DocType.APPENDIX, re.compile(r"appendix|annex|eqia|equality impact|screening", re.I)),
+    (DocType.REPORT, re.compile(r"report|amendment|statement|strategy|plan|update|policy|budget", re.I)),
+]
+
+
+def doc_type_from_words(text: str) -> DocType | None:
+    """Guess a document type from a file name, title or manifest description."""
+    for kind, rx in _DOC_TYPE_WORDS:
+        if rx.search(text):
+            return kind
+    return None
+
+
+def meta_from_path(path: Path, root: Path) -> PaperMeta:
+    """Fallback metadata from folder and file names: a date in the path, the committee folder."""
+    rel = path.relative_to(root) if path.is_relative_to(root) else Path(path.name)
+    meta = PaperMeta()
+    for part in [rel.name, *reversed(rel.parts[:-1])]:
+        d = first_date(part.replace("_", " ")) or (
+            _mk(*map(int, ISO_DATE.search(part).groups())) if ISO_DATE.search(part) else None
+        )
+        if d:
+            meta.meeting_date = d
+            break
+    folders = [p for p in rel.parts[:-1] if not ISO_DATE.search(p)]
+    if len(folders) >= 2:
+        meta.committee = folders[-1].replace("_", " ").replace("-", " ").title()
+    meta.doc_type = doc_type_from_words(rel.stem)
+    meta.title = rel.stem.replace("_", " ").strip()
+    return meta
+
+
+MANIFEST_NAMES = ("SOURCES.tsv", "manifest.tsv", "manifest.csv", "councilqa-manifest.csv")
+
+
+def read_manifest(path: Path) -> dict[Path, PaperMeta]:
+    """Read a CSV/TSV manifest (columns: filename, council, committee, meeting_date, document_type[, title]).
+
+    File names are relative to the manifest's folder.
+    """
+    delim = "\t" if path.suffix.lower() == ".tsv" else ","
+    out: dict[Path, PaperMeta] = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh, delimiter=delim):
+            name = (row.get("filename") or row.get("file") or "").strip()
+            if not name:
+                continue
+            iso = (row.get("meeting_date") or row.get("date") or "").strip()
+            kind = (row.get("document_type") or row.get("doc_type") or "").strip()
+            meta = PaperMeta(
+                council=(row.get("council") or "").split("(")[0].strip() or None,
+                committee=(row.get("committee") or "").strip() or None,
+                meeting_date=date.fromisoformat(iso) if ISO_DATE.fullmatch(iso or "") else None,
+                doc_type=doc_type_from_words(kind) if kind else None,
+                title=(row.get("title") or "").strip() or None,
+            )
+            out[(path.parent / name).resolve()] = meta
+    return out
+
+
+def merge(*metas: PaperMeta) -> PaperMeta:
+    """Field by field, the first value that is set wins."""
+    out = PaperMeta()
+    for field_name in ("council", "committee", "meeting_date", "doc_type", "title"):
+        for meta in metas:
+            value = getattr(meta, field_name)
+            if value:
+                setattr(out, field_name, value)
+                break
+    return out

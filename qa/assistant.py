@@ -1,0 +1,106 @@
+"""Assistant: the one object the CLI and UI hold. It connects the modules and holds no logic of its own."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from index.build import Progress, build_index
+from index.embed import load_embedder
+from index.errors import CouncilQAError
+from index.store import IndexStore
+from index.types import IndexReport
+
+from . import answer as answer_mod
+from .cite import abstain, build_answer
+from .config import Settings, load_settings
+from .retrieve import HybridRetriever
+from .types import Answer, Filters, Hit
+
+
+class Assistant:
+    """Index papers, retrieve passages, answer questions with verified citations."""
+
+    def __init__(self, settings: Settings | None = None, create: bool = False):
+        self.settings = settings or load_settings()
+        self.store = IndexStore(self.settings.store_config(), create=create)
+        self._embedder = None
+        self._retriever: HybridRetriever | None = None
+
+    @property
+    def embedder(self):
+        """The embedding model the index was built with (loaded once)."""
+        if self._embedder is None:
+            built_with = self.store.get_info("embed_model")
+            name = built_with or self.settings.index.embed_model
+            self._embedder = load_embedder(name, self.settings.index.embed_batch_size)
+        return self._embedder
+
+    @property
+    def retriever(self) -> HybridRetriever:
+        """The hybrid retriever over this index."""
+        if self._retriever is None:
+            self._retriever = HybridRetriever(self.store, self.embedder, self.settings.retrieval)
+        return self._retriever
+
+    def index(self, paths: list[Path], manifests: list[Path] | None = None, prune: bool = False, progress: Progress | None = None) -> IndexReport:
+        """Index files and folders (see index.build.build_index)."""
+        return build_index(paths, self.store, self.settings.index.to_options(), manifests=manifests, prune=prune, progress=progress)
+
+    def resolve_filters(self, filters: Filters) -> Filters:
+        """Map loosely typed council/committee names ("kent", "cabinet") to the names in the index."""
+        papers = self.store.papers()
+        out = Filters(**filters.__dict__)
+        for attr, names in (
+            ("council", {p.meta.council for p in papers if p.meta.council}),
+            ("committee", {p.meta.committee for p in papers if p.meta.committee}),
+        ):
+            wanted = getattr(filters, attr)
+            if not wanted:
+                continue
+            exact = [n for n in names if n.lower() == wanted.lower()]
+            partial = [n for n in names if wanted.lower() in n.lower()]
+            if exact:
+                setattr(out, attr, exact[0])
+            elif len(partial) == 1:
+                setattr(out, attr, partial[0])
+            elif partial:
+                raise CouncilQAError(f"'{wanted}' matches several {attr}s: {', '.join(sorted(partial))}; be more specific")
+            else:
+                raise CouncilQAError(f"no {attr} '{wanted}' in the index; known: {', '.join(sorted(names)) or 'none'}")
+        return out
+
+    def retrieve(self, question: str, filters: Filters | None = None, top_k: int | None = None) -> list[Hit]:
+        """The passages that best match a question."""
+        if not question.strip():
+            raise CouncilQAError("the question is empty")
+        filters = self.resolve_filters(filters or Filters())
+        return self.retriever.retrieve(question, filters, top_k)
+
+    def ask(self, question: str, filters: Filters | None = None, top_k: int | None = None) -> Answer:
+        """Answer a question from the papers with verified citations, or abstain."""
+        started = time.perf_counter()
+        if self.retriever.chunk_count() == 0:
+            raise CouncilQAError(f"the index at {self.settings.data_dir} is empty. Build one with: qa index PAPERS_DIR")
+        hits = self.retrieve(question, filters, top_k)
+        result = self._answer(question, hits)
+        result.latency_s = time.perf_counter() - started
+        return result
+
+    def _answer(self, question: str, hits: list[Hit]) -> Answer:
+        if not hits:
+            return abstain(question, hits)
+        weights = self.retriever.term_weights(question)
+        stem = self.retriever.stem_terms
+        cfg = self.settings.answer
+        best_coverage = max(answer_mod.coverage(weights, h.chunk, stem) for h in hits)
+        scored = answer_mod.score_sentences(question, hits, self.embedder, weights, stem)
+        if not scored or best_coverage < cfg.min_coverage or scored[0].score < cfg.min_score:
+            return abstain(question, hits)
+        chosen = answer_mod.pick_sentences(scored, cfg)
+        kinds = answer_mod.question_kind(question)
+        return build_answer(question, hits, chosen, self.store, with_context=bool(kinds & {"date", "decision"}))
+
+    def stats(self) -> dict:
+        """What the index holds."""
+        return self.store.stats()

@@ -1,0 +1,84 @@
+"""Where citations are made and checked, and where the answerer decides to abstain.
+
+A citation is shown only if its quoted text stands on the cited page of the cited paper, checked
+against the page text stored at index time (after whitespace and ligature normalisation).
+"""
+
+from __future__ import annotations
+
+from index.store import IndexStore
+from index.text import squash
+
+from .answer import Scored
+from .types import ABSTAIN_TEXT, Answer, Citation, Hit
+
+
+def quote_on_page(store: IndexStore, paper_id: str, page_index: int, quote: str) -> bool:
+    """Whether `quote` stands on page `page_index` of the paper, as the index stored it."""
+    pages = store.pages(paper_id)
+    if not (0 <= page_index < len(pages)):
+        return False
+    needle = squash(quote)
+    return bool(needle) and needle in squash(pages[page_index].text)
+
+
+def make_citation(n: int, scored: Scored) -> Citation:
+    """A citation for one chosen sentence (not yet verified)."""
+    s = scored.sentence
+    c = s.chunk
+    return Citation(
+        n=n,
+        chunk_id=c.id,
+        source=c.source,
+        title=c.title,
+        council=c.council,
+        committee=c.committee,
+        meeting_date=c.meeting_date,
+        item=f"{c.item}. {c.item_title}".strip(". ") if c.item else c.item_title,
+        page=s.label,
+        pdf_page=s.pdf_page,
+        text=s.text,
+    )
+
+
+def lead_in(scored: Scored) -> str:
+    """Where a quote comes from, for questions about when or what was decided: "23 September 2025, item 173 (...):"."""
+    c = scored.sentence.chunk
+    bits = []
+    if c.meeting_date:
+        bits.append(c.meeting_date.strftime("%d %B %Y").lstrip("0"))
+    if c.item:
+        bits.append(f"item {c.item}" + (f" ({c.item_title})" if c.item_title else ""))
+    return (", ".join(bits) + ": ") if bits else ""
+
+
+def build_answer(question: str, hits: list[Hit], chosen: list[Scored], store: IndexStore, with_context: bool = False) -> Answer:
+    """Verify each chosen sentence on its page; keep the ones that hold; abstain if none do.
+
+    With `with_context`, each quote is introduced by its meeting date and item, taken from the
+    passage's metadata (the quote itself stays verbatim).
+    """
+    citations: list[Citation] = []
+    dropped: list[str] = []
+    parts: list[str] = []
+    retrieved = {h.chunk.id for h in hits}
+    for scored in chosen:
+        s = scored.sentence
+        if s.chunk.id not in retrieved or not quote_on_page(store, s.chunk.paper_id, s.page_index, s.text):
+            dropped.append(s.text)
+            continue
+        cite = make_citation(len(citations) + 1, scored)
+        cite.verified = True
+        citations.append(cite)
+        lead = lead_in(scored) if with_context else ""
+        if lead and parts and lead == lead_in(chosen[0]) and chosen.index(scored) > 0:
+            lead = ""  # same meeting and item as the sentence before
+        parts.append(f"{lead}{s.text} [{cite.n}]")
+    if not citations:
+        return abstain(question, hits, dropped)
+    return Answer(question=question, text=" ".join(parts), citations=citations, hits=hits, dropped=dropped)
+
+
+def abstain(question: str, hits: list[Hit], dropped: list[str] | None = None) -> Answer:
+    """The fixed answer for when the papers don't answer the question."""
+    return Answer(question=question, text=ABSTAIN_TEXT, citations=[], hits=hits, abstained=True, dropped=dropped or [])

@@ -1,0 +1,183 @@
+"""The `qa` command: flags -> Settings -> Assistant -> render. Known errors become one-line messages."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from index.errors import CouncilQAError
+from index.types import DocType
+
+from . import render
+from .config import load_settings
+from .types import Filters
+
+
+def _assistant(ctx: click.Context, create: bool = False):
+    from .assistant import Assistant
+
+    try:
+        return Assistant(load_settings(data_dir=ctx.obj.get("data_dir")), create=create)
+    except CouncilQAError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _date(ctx, param, value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date; use YYYY-MM-DD") from None
+
+
+def filter_options(f):
+    """The retrieval filters shared by `ask` and `retrieve`."""
+    for opt in reversed(
+        [
+            click.option("--council", help="Only this council (a unique part of its name is enough)."),
+            click.option("--committee", help="Only this committee (a unique part of its name is enough)."),
+            click.option("--from", "date_from", callback=_date, help="Meetings on or after this date (YYYY-MM-DD)."),
+            click.option("--to", "date_to", callback=_date, help="Meetings on or before this date (YYYY-MM-DD)."),
+            click.option("--type", "doc_type", type=click.Choice([d.value for d in DocType]), help="Only this document type."),
+            click.option("--top-k", type=click.IntRange(1, 50), help="How many passages to retrieve."),
+        ]
+    ):
+        f = opt(f)
+    return f
+
+
+def _filters(council, committee, date_from, date_to, doc_type) -> Filters:
+    return Filters(council=council, committee=committee, date_from=date_from, date_to=date_to, doc_type=DocType(doc_type) if doc_type else None)
+
+
+@click.group()
+@click.option("--data-dir", type=click.Path(path_type=Path), envvar="QA_HOME", help="Index location (default ./councilqa-index, env QA_HOME).")
+@click.option("-v", "--verbose", count=True, help="More logging (-vv for debug).")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: Path | None, verbose: int) -> None:
+    """councilqa: answers from council papers, every claim cited to its meeting, item and page.
+
+    \b
+    Examples:
+      qa index papers/
+      qa ask "What was agreed on SEND transport?"
+      qa ask "What saving was SEND transport on track to deliver?" --json
+      qa stats
+    """
+    logging.basicConfig(level=[logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)], format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("bm25s", "chromadb", "httpx", "sentence_transformers", "transformers"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
+    ctx.obj = {"data_dir": data_dir}
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--manifest", "manifests", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="CSV/TSV mapping filename -> council, committee, meeting_date, document_type.")
+@click.option("--prune", is_flag=True, help="Also remove papers that were deleted from the given folders.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.pass_context
+def index(ctx: click.Context, paths: tuple[Path, ...], manifests: tuple[Path, ...], prune: bool, quiet: bool) -> None:
+    """Index papers (PDF, modern.gov HTML, Markdown, text) from files or folders.
+
+    Unchanged papers are skipped, changed ones replaced. A bad file is reported and the rest indexed;
+    the exit code is 1 if any file failed.
+
+    \b
+    Example:
+      qa index papers/ --manifest papers/SOURCES.tsv
+    """
+    assistant = _assistant(ctx, create=True)
+    bar = None
+
+    def progress(event: str, source: str, done: int, total: int) -> None:
+        nonlocal bar
+        if quiet:
+            return
+        from tqdm import tqdm
+
+        if bar is None:
+            bar = tqdm(total=total, unit="paper", file=sys.stderr, dynamic_ncols=True)
+        if event == "start":
+            bar.set_postfix_str(source[-40:])
+        elif event != "removed":
+            bar.update(done - bar.n)
+
+    try:
+        report = assistant.index(list(paths), manifests=list(manifests), prune=prune, progress=progress)
+    except CouncilQAError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        if bar is not None:
+            bar.close()
+    click.echo(render.report_text(report))
+    if report.skipped:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("question")
+@filter_options
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON (stdout holds only the JSON).")
+@click.pass_context
+def ask(ctx, question, council, committee, date_from, date_to, doc_type, top_k, as_json) -> None:
+    """Answer QUESTION from the indexed papers, citing meeting, item and page.
+
+    \b
+    Examples:
+      qa ask "What was agreed about SEND transport at the September 2025 meeting?"
+      qa ask "How many children were subject to child protection plans?" --council leicester --json
+    """
+    assistant = _assistant(ctx)
+    try:
+        result = assistant.ask(question, _filters(council, committee, date_from, date_to, doc_type), top_k)
+    except CouncilQAError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(render.answer_dict(result), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render.answer_text(result))
+
+
+@cli.command()
+@click.argument("question")
+@filter_options
+@click.option("--json", "as_json", is_flag=True, help="Print the passages as JSON.")
+@click.pass_context
+def retrieve(ctx, question, council, committee, date_from, date_to, doc_type, top_k, as_json) -> None:
+    """Show the passages retrieved for QUESTION, best first (no answer)."""
+    assistant = _assistant(ctx)
+    try:
+        hits = assistant.retrieve(question, _filters(council, committee, date_from, date_to, doc_type), top_k)
+    except CouncilQAError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps([render.hit_dict(h) for h in hits], ensure_ascii=False, indent=2))
+    else:
+        click.echo(render.hits_text(hits) or "No passages found.")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+def stats(ctx, as_json: bool) -> None:
+    """Papers, chunks, meetings and committees in the index."""
+    s = _assistant(ctx).stats()
+    if as_json:
+        click.echo(json.dumps(s, default=str, indent=2))
+    else:
+        click.echo(render.stats_text(s))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli()
+
+
+if __name__ == "__main__":
+    main()

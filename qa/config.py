@@ -1,0 +1,115 @@
+"""All settings in one typed place: defaults < TOML file < QA_* environment < CLI flags.
+
+The TOML file is `councilqa.toml` in the working directory, or the file named by QA_CONFIG.
+Nested fields take env vars with a double underscore: QA_RETRIEVAL__TOP_K=8.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+from index.build import IndexOptions
+from index.chunk import ChunkOptions
+from index.store import StoreConfig
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class IndexSettings(_Section):
+    """How papers are chunked and embedded."""
+
+    embed_model: str = Field("all-MiniLM-L6-v2", description="Packaged embedding model name, or 'hash' (no model; tests).")
+    embed_batch_size: int = Field(32, ge=1, description="Chunks embedded per batch.")
+    chunk_target_words: int = Field(130, ge=20, description="A chunk is closed at the first paragraph end past this many words.")
+    chunk_max_words: int = Field(170, ge=30, description="A chunk never grows past this many words (MiniLM reads ~180).")
+
+    def to_options(self) -> IndexOptions:
+        """The index package's own options object."""
+        return IndexOptions(
+            embed_model=self.embed_model,
+            embed_batch_size=self.embed_batch_size,
+            chunk=ChunkOptions(target_words=self.chunk_target_words, max_words=self.chunk_max_words),
+        )
+
+
+class ChromaSettings(_Section):
+    """Where the vector store lives."""
+
+    host: str | None = Field(None, description="Chroma server host; unset means embedded Chroma under data_dir.")
+    port: int = Field(8000, description="Chroma server port.")
+    collection: str = Field("councilqa", description="Chroma collection name.")
+
+
+class RetrievalSettings(_Section):
+    """Hybrid retrieval: BM25 and dense, fused, then boosted for the meeting a question names."""
+
+    top_k: int = Field(5, ge=1, le=50, description="Passages returned to the answerer.")
+    candidates: int = Field(40, ge=5, description="Passages each retriever returns before fusion.")
+    fusion: Literal["relative_score", "reciprocal_rerank", "dist_based_score"] = Field(
+        "relative_score", description="llama-index QueryFusionRetriever mode."
+    )
+    bm25_weight: float = Field(0.7, ge=0, le=1, description="Weight of BM25 in the fusion (dense gets the rest).")
+    date_boost: float = Field(0.35, ge=0, description="Score added to passages from the meeting a question names.")
+    month_boost: float = Field(0.2, ge=0, description="Score added when only the month of the named meeting matches.")
+
+
+class AnswerSettings(_Section):
+    """The extractive answerer."""
+
+    max_sentences: int = Field(3, ge=1, le=10, description="Most sentences in an answer.")
+    passages_considered: int = Field(5, ge=1, description="Top passages whose sentences may be quoted.")
+    min_score: float = Field(0.42, description="Abstain when the best sentence scores below this (measured on eval/).")
+    min_coverage: float = Field(0.45, description="Abstain when the best passage holds less than this share of the question's key terms.")
+
+
+class Settings(BaseSettings):
+    """councilqa settings."""
+
+    model_config = SettingsConfigDict(env_prefix="QA_", env_nested_delimiter="__", extra="forbid")
+
+    data_dir: Path = Field(
+        Path("councilqa-index"),
+        description="Where the index (Chroma + catalog) lives; env QA_HOME or QA_DATA_DIR.",
+        validation_alias="QA_HOME",
+    )
+    index: IndexSettings = Field(default_factory=IndexSettings, description="Chunking and embedding.")
+    chroma: ChromaSettings = Field(default_factory=ChromaSettings, description="Vector store location.")
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Retrieval.")
+    answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Answering.")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = Path(os.environ.get("QA_CONFIG", "councilqa.toml"))
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=toml))
+
+    def store_config(self) -> StoreConfig:
+        """Where the store lives, for the index package."""
+        return StoreConfig(
+            data_dir=self.data_dir,
+            collection=self.chroma.collection,
+            chroma_host=self.chroma.host,
+            chroma_port=self.chroma.port,
+        )
+
+
+def load_settings(**overrides) -> Settings:
+    """Settings from defaults, the TOML file and the environment, with explicit overrides on top."""
+    if "QA_DATA_DIR" in os.environ and "QA_HOME" not in os.environ:
+        overrides.setdefault("data_dir", Path(os.environ["QA_DATA_DIR"]))
+    if "data_dir" in overrides:
+        overrides["QA_HOME"] = overrides.pop("data_dir")
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})

@@ -1,0 +1,117 @@
+"""Scoring answers against known Q&A pairs (eval/*.jsonl): retrieval, answers, citations, abstention."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.text import squash
+
+from .types import Answer
+
+
+@dataclass
+class Question:
+    """One eval question (see eval/README.md for the format)."""
+
+    id: str
+    question: str
+    answer_contains: list
+    evidence_contains: list[str]
+    answerable: bool
+    source: str | None = None
+    page: int | None = None
+    tags: list[str] = field(default_factory=list)
+
+
+def load_questions(path: Path) -> list[Question]:
+    """Read a JSONL eval file."""
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        known = {k: row[k] for k in Question.__dataclass_fields__ if k in row}
+        known.setdefault("tags", [])
+        out.append(Question(**known))
+    return out
+
+
+def answer_correct(q: Question, text: str) -> bool:
+    """Every expected item (or one of its alternatives) appears in the answer, case-insensitively."""
+    have = squash(text)
+    for item in q.answer_contains:
+        options = item if isinstance(item, list) else [item]
+        if not any(squash(o) in have for o in options):
+            return False
+    return True
+
+
+def holds_evidence(q: Question, passage: str) -> bool:
+    """A passage supports the answer if it contains one of the evidence strings."""
+    have = squash(passage)
+    return any(squash(e) in have for e in q.evidence_contains)
+
+
+@dataclass
+class Result:
+    """How one question went."""
+
+    q: Question
+    answer: Answer
+    rank: int | None  # 1-based rank of the first retrieved passage holding the evidence
+    correct: bool
+    cited_evidence: bool  # some citation's passage holds the evidence
+    cited_page_right: bool | None  # some citation names the expected pdf page (None: no page expected)
+
+
+def score_one(q: Question, a: Answer) -> Result:
+    """Score one answer."""
+    rank = None
+    for i, h in enumerate(a.hits, 1):
+        if q.evidence_contains and holds_evidence(q, f"{h.chunk.header()}\n{h.chunk.text}"):
+            rank = i
+            break
+    by_id = {h.chunk.id: h.chunk for h in a.hits}
+    cited = [by_id[c.chunk_id] for c in a.citations if c.chunk_id in by_id]
+    cited_evidence = any(holds_evidence(q, f"{c.header()}\n{c.text}") for c in cited)
+    page_right = None
+    if q.page is not None and q.answerable:
+        page_right = any(c.pdf_page == q.page for c in a.citations)
+    if q.answerable:
+        correct = not a.abstained and answer_correct(q, a.text)
+    else:
+        correct = a.abstained
+    return Result(q, a, rank, correct, cited_evidence, page_right)
+
+
+def summarise(results: list[Result]) -> dict:
+    """Headline metrics over a set of results."""
+    answerable = [r for r in results if r.q.answerable]
+    unanswerable = [r for r in results if not r.q.answerable]
+    cited = [r for r in answerable if r.answer.citations]
+    paged = [r for r in answerable if r.cited_page_right is not None and r.answer.citations]
+    lat = sorted(r.answer.latency_s for r in results) or [0.0]
+
+    def frac(xs, pred):
+        return round(sum(1 for x in xs if pred(x)) / len(xs), 4) if xs else None
+
+    return {
+        "questions": len(results),
+        "recall@1": frac(answerable, lambda r: r.rank is not None and r.rank <= 1),
+        "recall@5": frac(answerable, lambda r: r.rank is not None and r.rank <= 5),
+        "recall@10": frac(answerable, lambda r: r.rank is not None and r.rank <= 10),
+        "mrr": round(statistics.fmean([1 / r.rank if r.rank else 0.0 for r in answerable]), 4) if answerable else None,
+        "answer_correct": frac(answerable, lambda r: r.correct),
+        "citation_precision": frac(cited, lambda r: r.cited_evidence),
+        "cited_page_accuracy": frac(paged, lambda r: r.cited_page_right),
+        "citation_validity": frac(
+            [c for r in results for c in r.answer.citations], lambda c: c.verified
+        ),
+        "abstention_accuracy": frac(unanswerable, lambda r: r.correct),
+        "false_abstention_rate": frac(answerable, lambda r: r.answer.abstained),
+        "latency_p50_s": round(lat[len(lat) // 2], 3),
+        "latency_p95_s": round(lat[min(len(lat) - 1, int(0.95 * len(lat)))], 3),
+    }

@@ -1,0 +1,143 @@
+"""Answer -> dict (the `qa ask --json` schema) | terminal text. The only place that formats citations for people."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from index.types import IndexReport
+
+from .types import Answer, Citation, Hit
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _item(hit: Hit) -> str:
+    c = hit.chunk
+    return f"{c.item}. {c.item_title}".strip(". ") if c.item else c.item_title
+
+
+def citation_dict(c: Citation) -> dict:
+    """One citation in the JSON schema."""
+    return {
+        "n": c.n,
+        "source": c.source,
+        "title": c.title,
+        "council": c.council,
+        "committee": c.committee,
+        "meeting_date": _iso(c.meeting_date),
+        "item": c.item,
+        "page": c.page,
+        "pdf_page": c.pdf_page,
+        "text": c.text,
+    }
+
+
+def hit_dict(h: Hit) -> dict:
+    """One retrieved passage in the JSON schema."""
+    span = h.chunk.spans[0] if h.chunk.spans else None
+    return {
+        "source": h.chunk.source,
+        "page": span.label if span else None,
+        "pdf_page": span.pdf_page if span else None,
+        "meeting_date": _iso(h.chunk.meeting_date),
+        "item": _item(h),
+        "text": h.chunk.text,
+        "score": round(h.score, 4),
+    }
+
+
+def answer_dict(a: Answer) -> dict:
+    """The `qa ask --json` object: question, answer, abstained, citations, retrieved, latency_s."""
+    return {
+        "question": a.question,
+        "answer": a.text,
+        "abstained": a.abstained,
+        "citations": [citation_dict(c) for c in a.citations],
+        "retrieved": [hit_dict(h) for h in a.hits],
+        "latency_s": round(a.latency_s, 3),
+    }
+
+
+def page_name(page: str | None, pdf_page: int | None) -> str:
+    """'page 2 (PDF page 6)', 'page 2', or '' for an HTML item."""
+    if page and pdf_page and str(pdf_page) != page:
+        return f"page {page} (PDF page {pdf_page})"
+    if page:
+        return f"page {page}"
+    if pdf_page:
+        return f"PDF page {pdf_page}"
+    return ""
+
+
+def citation_line(c: Citation) -> str:
+    """'[1] Leicester City Council, Children... Commission, 23 Sep 2025, item 173. ..., page 8 (PDF page 12) — source'."""
+    bits = [c.council, c.committee]
+    if c.meeting_date:
+        bits.append(c.meeting_date.strftime("%d %b %Y").lstrip("0"))
+    if c.item:
+        bits.append(f"item {c.item}")
+    where = page_name(c.page, c.pdf_page)
+    if where:
+        bits.append(where)
+    return f"[{c.n}] " + ", ".join(b for b in bits if b) + f" — {c.source}"
+
+
+def answer_text(a: Answer) -> str:
+    """An answer for the terminal: the text, then one line per citation with its quote."""
+    lines = [a.text]
+    if a.citations:
+        lines.append("")
+        lines.append("Sources:")
+        for c in a.citations:
+            lines.append(citation_line(c))
+            lines.append(f'    "{c.text}"')
+    elif a.abstained and a.hits:
+        lines.append("")
+        lines.append("Closest passages found (none answers the question):")
+        for h in a.hits[:3]:
+            lines.append(f"  - {h.chunk.source} {page_name(*(lambda s: (s.label, s.pdf_page))(h.chunk.spans[0]))} {h.chunk.heading}".rstrip())
+    return "\n".join(lines)
+
+
+def hits_text(hits: list[Hit]) -> str:
+    """Retrieved passages for the terminal."""
+    out = []
+    for i, h in enumerate(hits, 1):
+        span = h.chunk.spans[0] if h.chunk.spans else None
+        where = page_name(span.label, span.pdf_page) if span else ""
+        date_s = _iso(h.chunk.meeting_date) or "undated"
+        out.append(f"{i}. [{h.score:.3f}] {h.chunk.source} {where} {date_s} {_item(h)}".rstrip())
+        out.append("   " + h.chunk.text[:300].replace("\n", " "))
+    return "\n".join(out)
+
+
+def report_text(r: IndexReport) -> str:
+    """The closing summary of an indexing run."""
+    lines = [
+        f"Indexed {len(r.added)} new, {len(r.updated)} changed; {len(r.unchanged)} unchanged; "
+        f"{len(r.removed)} removed; {len(r.skipped)} failed. "
+        f"{r.chunks_embedded} chunks embedded in {r.seconds:.1f}s"
+        + (f" ({r.chunks_embedded / r.seconds:.1f} chunks/s)." if r.seconds and r.chunks_embedded else ".")
+    ]
+    for source, first in r.duplicates:
+        lines.append(f"  duplicate: {source} has the same content as {first} (not indexed twice)")
+    for s in r.skipped:
+        lines.append(f"  failed: {s.source}: {s.reason}")
+    return "\n".join(lines)
+
+
+def stats_text(stats: dict) -> str:
+    """`qa stats` for the terminal."""
+    lines = [
+        f"papers: {stats['papers']}",
+        f"pages: {stats['pages']}",
+        f"chunks: {stats['chunks']}",
+        f"meetings: {stats['meetings']}"
+        + (f" ({stats['first_meeting']} to {stats['last_meeting']})" if stats["first_meeting"] else ""),
+        f"councils: {', '.join(stats['councils']) or '-'}",
+        f"committees ({len(stats['committees'])}):",
+    ]
+    lines.extend(f"  {c}" for c in stats["committees"])
+    return "\n".join(lines)

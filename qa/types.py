@@ -1,0 +1,78 @@
+"""Question-side objects: Filters in; Hits, Citations and an Answer out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from index.types import Chunk, DocType
+
+ABSTAIN_TEXT = "The papers don't answer this."
+
+
+@dataclass
+class Filters:
+    """Restrict retrieval to a council, committee, meeting date range and/or document type."""
+
+    council: str | None = None
+    committee: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    doc_type: DocType | None = None
+
+    def is_empty(self) -> bool:
+        """True when nothing is filtered."""
+        return not any([self.council, self.committee, self.date_from, self.date_to, self.doc_type])
+
+    def matches(self, chunk: Chunk) -> bool:
+        """Whether a chunk passes the filters (case-insensitive names)."""
+        if self.council and chunk.council.lower() != self.council.lower():
+            return False
+        if self.committee and chunk.committee.lower() != self.committee.lower():
+            return False
+        if self.doc_type and chunk.doc_type != self.doc_type:
+            return False
+        if self.date_from and (chunk.meeting_date is None or chunk.meeting_date < self.date_from):
+            return False
+        if self.date_to and (chunk.meeting_date is None or chunk.meeting_date > self.date_to):
+            return False
+        return True
+
+
+@dataclass
+class Hit:
+    """A retrieved passage with its fused score."""
+
+    chunk: Chunk
+    score: float
+
+
+@dataclass
+class Citation:
+    """A verified pointer from an answer sentence to the page that holds it."""
+
+    n: int
+    chunk_id: str
+    source: str
+    title: str
+    council: str
+    committee: str
+    meeting_date: date | None
+    item: str
+    page: str | None  # printed page label
+    pdf_page: int | None
+    text: str  # the quoted text, verbatim from the page
+    verified: bool = False
+
+
+@dataclass
+class Answer:
+    """The answer to a question: text with [n] markers, its citations, and the passages it came from."""
+
+    question: str
+    text: str
+    citations: list[Citation]
+    hits: list[Hit]
+    abstained: bool = False
+    latency_s: float = 0.0
+    dropped: list[str] = field(default_factory=list)  # quotes that failed verification
