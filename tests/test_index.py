@@ -1,0 +1,177 @@
+"""Chunking and indexing: structure, page spans, idempotent re-indexing, replacement, pruning, bad input."""
+
+import shutil
+from datetime import date
+
+import pytest
+
+from index.build import build_index
+from index.chunk import chunk_pages
+from index.parse import parse_paper
+from index.store import IndexStore
+from index.text import squash
+from index.types import DocType, PaperMeta
+from qa.config import load_settings
+
+from .conftest import FIXTURES, SAMPLE_PAPERS
+
+
+def _store():
+    return IndexStore(load_settings().store_config())
+
+
+def _options():
+    return load_settings().index.to_options()
+
+
+def test_pack_chunks_follow_items_and_carry_the_previous_meetings_date():
+    pages = parse_paper(FIXTURES / "papers" / "testshire-transport-2025-10-28-pack.pdf")
+    meta = PaperMeta(council="Testshire County Council", meeting_date=date(2025, 10, 28), doc_type=DocType.AGENDA)
+    chunks = chunk_pages("p1", "pack.pdf", meta, pages)
+    bus = [c for c in chunks if c.item == "42"]
+    assert bus and all(c.meeting_date == date(2025, 9, 23) for c in bus)
+    assert all(c.doc_type == DocType.MINUTES for c in bus)
+    assert bus[0].item_title == "BUS SERVICES UPDATE"
+    agenda = [c for c in chunks if c.item == "3"]
+    assert agenda and agenda[0].meeting_date == date(2025, 10, 28)
+    review = [c for c in chunks if "orbital route" in c.text]
+    assert review[0].meeting_date == date(2025, 10, 28) and review[0].heading.startswith("Appendix B")
+
+
+def test_every_chunk_span_stands_on_its_page():
+    pages = parse_paper(SAMPLE_PAPERS / "leicester" / "leicester-cype-2025-10-28-agenda-pack.pdf")
+    chunks = chunk_pages("p", "pack.pdf", PaperMeta(), pages)
+    assert len(chunks) > 100
+    crossing = 0
+    for c in chunks:
+        crossing += len(c.spans) > 1
+        for span in c.spans:
+            part = c.text[span.start : span.end]
+            assert squash(part) in squash(pages[span.page_index].text), (c.id, span)
+            assert pages[span.page_index].pdf_page == span.pdf_page
+    assert crossing > 0  # some chunks do run over a page break, and know it
+
+
+def test_chunks_stay_under_the_embedding_models_reach():
+    pages = parse_paper(SAMPLE_PAPERS / "leicester" / "leicester-cype-2025-10-28-minutes.html")
+    chunks = chunk_pages("p", "m.html", PaperMeta(), pages)
+    assert max(len(c.text.split()) for c in chunks) <= 170
+    assert {c.item for c in chunks} >= {"176", "185", "187"}
+
+
+def test_minutes_in_the_leicester_pack_are_dated_23_september():
+    pages = parse_paper(SAMPLE_PAPERS / "leicester" / "leicester-cype-2025-10-28-agenda-pack.pdf")
+    chunks = chunk_pages("p", "pack.pdf", PaperMeta(meeting_date=date(2025, 10, 28), doc_type=DocType.AGENDA), pages)
+    send = [c for c in chunks if c.item == "173"]
+    assert send and {c.meeting_date for c in send} == {date(2025, 9, 23)}
+    assert any("AGREED:\nThat the report is noted." in c.text for c in send)
+    appendix_b = [c for c in chunks if c.heading.startswith("Appendix B")]
+    assert appendix_b and {c.meeting_date for c in appendix_b} == {date(2025, 10, 28)}
+
+
+def test_reindexing_unchanged_papers_embeds_nothing(papers):
+    store = _store()
+    first = build_index([papers], store, _options())
+    assert len(first.added) == 3 and first.chunks_embedded > 0
+    count = store.collection.count()
+    second = build_index([papers], store, _options())
+    assert second.added == [] and second.chunks_embedded == 0 and len(second.unchanged) == 3
+    assert store.collection.count() == count
+
+
+def test_changed_paper_replaces_its_old_chunks(papers):
+    store = _store()
+    build_index([papers], store, _options())
+    md = papers / "testshire-council-2025-11-03-minutes.md"
+    md.write_text(md.read_text().replace("45 euro", "50 euro"), encoding="utf-8")
+    report = build_index([papers], store, _options())
+    assert report.updated == ["testshire-council-2025-11-03-minutes.md"]
+    texts = " ".join(c.text for c in store.all_chunks())
+    assert "50 euro" in texts and "45 euro" not in texts
+    assert store.orphan_paper_ids() == set()
+    assert len(store.papers()) == 3
+
+
+def test_prune_removes_deleted_papers(papers):
+    store = _store()
+    build_index([papers], store, _options())
+    (papers / "testshire-council-2025-11-03-minutes.md").unlink()
+    kept = build_index([papers], store, _options())
+    assert kept.removed == [] and len(store.papers()) == 3  # without --prune nothing is forgotten
+    report = build_index([papers], store, _options(), prune=True)
+    assert report.removed == ["testshire-council-2025-11-03-minutes.md"]
+    assert {p.source for p in store.papers()} == {
+        "testshire-transport-2025-10-28-pack.pdf",
+        "testshire-transport-2025-10-28-minutes.html",
+    }
+    assert all(c.source != "testshire-council-2025-11-03-minutes.md" for c in store.all_chunks())
+
+
+def test_duplicate_upload_is_recognised_not_indexed_twice(papers):
+    store = _store()
+    shutil.copy(papers / "testshire-transport-2025-10-28-pack.pdf", papers / "copy-of-pack.pdf")
+    report = build_index([papers], store, _options())
+    assert report.duplicates == [("testshire-transport-2025-10-28-pack.pdf", "copy-of-pack.pdf")] or report.duplicates == [
+        ("copy-of-pack.pdf", "testshire-transport-2025-10-28-pack.pdf")
+    ]
+    assert len(store.papers()) == 3
+
+
+def test_bad_files_are_reported_and_the_rest_indexed(papers):
+    for bad in (FIXTURES / "bad").iterdir():
+        shutil.copy(bad, papers / bad.name)
+    store = _store()
+    report = build_index([papers], store, _options())
+    reasons = {s.source: s.reason for s in report.skipped}
+    assert set(reasons) == {"corrupt.pdf", "encrypted.pdf", "scanned.pdf", "empty.txt", "latin1.txt", "notes.docx"}
+    assert "no text layer" in reasons["scanned.pdf"] and "not UTF-8" in reasons["latin1.txt"]
+    assert len(report.added) == 3 and len(store.papers()) == 3
+    assert store.orphan_paper_ids() == set()
+
+
+def test_a_crash_mid_index_leaves_no_half_paper(papers, monkeypatch):
+    store = _store()
+    calls = {"n": 0}
+    real_commit = IndexStore.commit_paper
+
+    def crash_on_second(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt("power cut")
+        return real_commit(self, *args, **kwargs)
+
+    monkeypatch.setattr(IndexStore, "commit_paper", crash_on_second)
+    with pytest.raises(KeyboardInterrupt):
+        build_index([papers], store, _options())
+    assert len(store.papers()) == 1
+    assert len(store.orphan_paper_ids()) == 1  # the interrupted paper's chunks are not served...
+    assert {c.paper_id for c in store.all_chunks()} == store.paper_ids()
+    monkeypatch.setattr(IndexStore, "commit_paper", real_commit)
+    report = build_index([papers], store, _options())  # ...and the next run cleans up and finishes
+    assert len(report.added) == 2 and len(report.unchanged) == 1
+    assert store.orphan_paper_ids() == set()
+
+
+def test_manifest_metadata_wins_over_guesses(papers):
+    (papers / "SOURCES.tsv").write_text(
+        "filename\tcouncil\tcommittee\tmeeting_date\tdocument_type\n"
+        "testshire-council-2025-11-03-minutes.md\tTestshire County Council (test)\tFull Council\t2025-11-17\tminutes (of a previous meeting)\n",
+        encoding="utf-8",
+    )
+    store = _store()
+    build_index([papers], store, _options())
+    md = next(p for p in store.papers() if p.source.endswith(".md"))
+    assert md.meta.council == "Testshire County Council" and md.meta.committee == "Full Council"
+    assert md.meta.meeting_date == date(2025, 11, 3)  # minutes keep their own date, not the adopting meeting's
+    assert md.meta.doc_type == DocType.MINUTES
+
+
+def test_index_built_with_another_model_is_refused(papers):
+    from index.errors import CouncilQAError
+
+    store = _store()
+    build_index([papers], store, _options())
+    other = _options()
+    other.embed_model = "all-MiniLM-L6-v2"
+    with pytest.raises(CouncilQAError, match="built with embedding model hash"):
+        build_index([papers], store, other)

@@ -1,0 +1,125 @@
+"""Retrieval, answers and citations over the fixture papers (hash embedder: fast and deterministic)."""
+
+from datetime import date
+
+from index.types import DocType
+from qa.cite import build_answer, quote_on_page
+from qa.retrieve import DateHint, date_hints, expand_query
+from qa.types import ABSTAIN_TEXT, Filters
+
+
+def test_date_hints_read_meetings_named_in_questions():
+    assert date_hints("at the September 2025 meeting") == [DateHint(None, 9, 2025)]
+    assert date_hints("on 28 October") == [DateHint(28, 10, None)]
+    assert date_hints("on 23rd September 2025") == [DateHint(23, 9, 2025)]
+    assert date_hints("what may the council do") == []
+    assert DateHint(None, 9, 2025).score(date(2025, 9, 23)) == "day"
+    assert DateHint(28, 10, None).score(date(2025, 10, 23)) == "month"
+    assert DateHint(None, 9, 2025).score(date(2024, 9, 23)) is None
+
+
+def test_where_questions_search_for_the_venue_words():
+    assert "venue" in expand_query("Where was the meeting held?")
+    assert expand_query("What was agreed?") == "What was agreed?"
+
+
+def test_filters_restrict_retrieval(assistant):
+    q = "apologies for absence"
+    everything = assistant.retrieve(q, top_k=20)
+    assert {h.chunk.source for h in everything} >= {
+        "testshire-transport-2025-10-28-pack.pdf",
+        "testshire-transport-2025-10-28-minutes.html",
+    }
+    minutes_only = assistant.retrieve(q, Filters(doc_type=DocType.MINUTES), top_k=20)
+    assert minutes_only and all(h.chunk.doc_type == DocType.MINUTES for h in minutes_only)
+    september = assistant.retrieve(q, Filters(date_from=date(2025, 9, 1), date_to=date(2025, 9, 30)), top_k=20)
+    assert september and all(h.chunk.meeting_date == date(2025, 9, 23) for h in september)
+    none = assistant.retrieve(q, Filters(date_from=date(2030, 1, 1)))
+    assert none == []
+
+
+def test_loose_council_names_resolve_to_the_indexed_name(assistant):
+    f = assistant.resolve_filters(Filters(council="testshire"))
+    assert f.council == "Testshire County Council"
+    hits = assistant.retrieve("bus route", Filters(council="testshire"))
+    assert hits and all(h.chunk.council == "Testshire County Council" for h in hits)
+
+
+def test_unknown_council_filter_is_a_clear_error(assistant):
+    import pytest
+
+    from index.errors import CouncilQAError
+
+    with pytest.raises(CouncilQAError, match="no council 'kent' in the index; known: Testshire County Council"):
+        assistant.retrieve("bus", Filters(council="kent"))
+
+
+def test_question_naming_a_meeting_prefers_that_meetings_papers(assistant):
+    hits = assistant.retrieve("apologies for absence at the September 2025 meeting")
+    assert hits[0].chunk.meeting_date == date(2025, 9, 23)
+    hits = assistant.retrieve("apologies for absence on 28 October 2025")
+    assert hits[0].chunk.meeting_date == date(2025, 10, 28)
+
+
+def test_answer_quotes_the_page_and_cites_it(assistant):
+    a = assistant.ask("How much would withdrawing route 7 save?")
+    assert not a.abstained
+    assert "£120,000" in a.text and "[1]" in a.text
+    c = a.citations[0]
+    assert c.verified and c.pdf_page == 2 and c.page == "1" and c.item.startswith("42")
+    assert c.meeting_date == date(2025, 9, 23)
+    assert c.source == "testshire-transport-2025-10-28-pack.pdf"
+
+
+def test_every_citation_is_on_its_page_and_from_a_retrieved_passage(assistant):
+    questions = [
+        "What was agreed about cycle lanes?",
+        "Who seconded the library opening hours proposal?",
+        "How much did the Northgate cycle lane cost?",
+        "By how much did passenger numbers rise?",
+    ]
+    for q in questions:
+        a = assistant.ask(q)
+        retrieved = {h.chunk.id for h in a.hits}
+        for c in a.citations:
+            assert c.chunk_id in retrieved
+            chunk = next(h.chunk for h in a.hits if h.chunk.id == c.chunk_id)
+            page_index = next(s.page_index for s in chunk.spans if s.pdf_page == c.pdf_page and s.label == c.page)
+            assert quote_on_page(assistant.store, chunk.paper_id, page_index, c.text)
+
+
+def test_citation_dropped_when_quote_not_on_cited_page(assistant):
+    from qa.answer import Scored, Sentence
+
+    hits = assistant.retrieve("route 7 withdrawn")
+    chunk = next(h.chunk for h in hits if "Route 7" in h.chunk.text)
+    span = next(s for s in chunk.spans if "Route 7" in chunk.text[s.start : s.end])
+    true = Sentence("Route 7 would be withdrawn from January 2026 to save £120,000 a year.", 0, chunk, span.page_index, span.pdf_page, span.label)
+    made_up = Sentence("Route 7 would be withdrawn to save £999,000.", 0, chunk, span.page_index, span.pdf_page, span.label)
+    wrong_page = Sentence(true.text, 0, chunk, span.page_index + 1, 3, "2")
+    a = build_answer("q", hits, [Scored(s, 1.0, 1.0, 1.0) for s in (true, made_up, wrong_page)], assistant.store)
+    assert [c.text for c in a.citations] == [true.text]
+    assert a.dropped == [made_up.text, true.text]
+    assert "999,000" not in a.text
+
+
+def test_citation_of_an_unretrieved_passage_is_dropped(assistant):
+    from qa.answer import Scored, Sentence
+
+    hits = assistant.retrieve("route 7 withdrawn")
+    chunk = hits[0].chunk
+    span = chunk.spans[0]
+    s = Sentence(chunk.text.split("\n")[0], 0, chunk, span.page_index, span.pdf_page, span.label)
+    a = build_answer("q", hits[1:], [Scored(s, 1.0, 1.0, 1.0)], assistant.store)
+    assert a.abstained and a.citations == [] and a.text == ABSTAIN_TEXT
+
+
+def test_unanswerable_question_abstains(assistant):
+    a = assistant.ask("What did the council decide about parking permit charges for residents?")
+    assert a.abstained and a.text == ABSTAIN_TEXT and a.citations == []
+
+
+def test_script_in_a_paper_is_returned_as_plain_text(assistant):
+    hits = assistant.retrieve("resident statement read out", top_k=10)
+    text = next(h.chunk.text for h in hits if h.chunk.item == "53")
+    assert "<script>alert('x')</script>" in text  # the UI must escape it; the library never renders it
