@@ -111,6 +111,25 @@ class MeetingDateBoost(BaseNodePostprocessor):
         return sorted(nodes, key=lambda n: n.score or 0.0, reverse=True)
 
 
+_COUNCIL_SUFFIX = re.compile(
+    r"\s+(?:City and County Council|City Council|County Council|Borough Council|District Council|Council|Combined Authority)$"
+)
+
+
+def council_patterns(councils: set[str]) -> dict[str, re.Pattern]:
+    """How questions name each council: "Kent", "Kent's", "KCC", "West of England", "WECA"."""
+    out = {}
+    for name in councils:
+        short = _COUNCIL_SUFFIX.sub("", name).strip()
+        acronym = "".join(w[0] for w in name.split() if w[:1].isupper())
+        alternatives = [rf"(?i:\b{re.escape(short)}\b)"] if short and short != name else []
+        alternatives.append(rf"(?i:\b{re.escape(name)}\b)")
+        if len(acronym) >= 3:
+            alternatives.append(rf"\b{acronym}\b")
+        out[name] = re.compile("|".join(alternatives))
+    return out
+
+
 def metadata_filters(filters: Filters) -> MetadataFilters | None:
     """Filters as llama-index MetadataFilters (dates as yyyymmdd integers for range checks)."""
     items: list[MetadataFilter] = []
@@ -138,6 +157,7 @@ class HybridRetriever:
         self._generation = -1
         self._bm25: BM25Retriever | None = None
         self._live: set[str] = set()
+        self._councils: dict[str, re.Pattern] = {}
         self._vector_index = VectorStoreIndex.from_vector_store(store.vector_store(), embed_model=embed_model)
 
     def _refresh(self) -> None:
@@ -148,6 +168,7 @@ class HybridRetriever:
                 return
             chunks = self.store.all_chunks()
             self._live = {c.paper_id for c in chunks}
+            self._councils = council_patterns({c.council for c in chunks if c.council})
             if chunks:
                 bm25 = BM25Retriever(nodes=[c.to_node() for c in chunks], similarity_top_k=self.settings.candidates)
                 bm25.bm25.corpus = bm25.corpus  # lets per-query retrievers share this index
@@ -169,6 +190,11 @@ class HybridRetriever:
         self._refresh()
         if self._bm25 is None:
             return []
+        if not filters.council and len(self._councils) > 1:
+            # "What is Leicester's ..." asks about Leicester: search only its papers
+            named = [c for c, rx in self._councils.items() if rx.search(question)]
+            if len(named) == 1:
+                filters = Filters(**{**filters.__dict__, "council": named[0]})
         mf = metadata_filters(filters)
         k = self.settings.candidates
         try:
@@ -190,7 +216,7 @@ class HybridRetriever:
         query = QueryBundle(query_str=expand_query(question), custom_embedding_strs=[question])
         nodes = fusion.retrieve(query)
         boost = MeetingDateBoost(day_boost=self.settings.date_boost, month_boost=self.settings.month_boost)
-        nodes = boost.postprocess_nodes(nodes, query)
+        nodes = boost.postprocess_nodes(nodes, QueryBundle(question))
         hits: list[Hit] = []
         seen: set[str] = set()
         for nws in nodes:

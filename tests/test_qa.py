@@ -123,3 +123,21 @@ def test_script_in_a_paper_is_returned_as_plain_text(assistant):
     hits = assistant.retrieve("resident statement read out", top_k=10)
     text = next(h.chunk.text for h in hits if h.chunk.item == "53")
     assert "<script>alert('x')</script>" in text  # the UI must escape it; the library never renders it
+
+
+def test_question_naming_one_council_searches_only_its_papers(papers):
+    from qa.assistant import Assistant
+    from qa.config import load_settings
+
+    (papers / "other.md").write_text(
+        "Othershire District Council\nMINUTES OF THE CABINET HELD ON 5 MAY 2025\nRoute 7 bus subsidy was cut by £50,000.\n",
+        encoding="utf-8",
+    )
+    a = Assistant(load_settings(), create=True)
+    a.index([papers])
+    hits = a.retrieve("What happened to Othershire's route 7 bus?")
+    assert hits and {h.chunk.council for h in hits} == {"Othershire District Council"}
+    hits = a.retrieve("What happened to route 7 in Testshire?")
+    assert {h.chunk.council for h in hits} == {"Testshire County Council"}
+    both = a.retrieve("route 7 bus", top_k=20)
+    assert {h.chunk.council for h in both} >= {"Othershire District Council", "Testshire County Council"}
