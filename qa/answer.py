@@ -25,7 +25,12 @@ _HEADING_ONLY = re.compile(r"^\s*\d{1,4}[a-z]?\.\s+[^a-z]+$")
 _DECISION_LINE = re.compile(r"^\s*(AGREED|RESOLVED|DECISION|DECIDED|RECOMMENDED)\b", re.IGNORECASE)
 _NUMBER = re.compile(r"£\s?\d|\d[\d,.]*\s?(?:%|m\b|k\b|million|bn|billion)|\b\d{1,3}(?:,\d{3})+\b|\b\d+\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|thousand)\b", re.IGNORECASE)
 _DATE = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b(?:january|february|march|april|june|july|august|september|october|november|december)\s+\d{4}\b", re.IGNORECASE)
-_NAME = re.compile(r"\b(?:Councillor|Cllr\.?|Mayor|Chair|Director|Mr\.?|Ms\.?|Mrs\.?|Dr\.?)\s+[A-Z]|\b[A-Z][a-z]+ [A-Z][a-z]+\b")
+_NAME = re.compile(r"\b(?:Councillors?|Cllrs?\.?|Mayor|Chair|Director|Mr\.?|Ms\.?|Mrs\.?|Dr\.?)\s+[A-Z]|\b[A-Z][a-z]+ [A-Z][a-z]+\b")
+_COMMITMENT = re.compile(
+    r"\b(would|will|to|should)\s+(?:\w+\s+)?(come|return|report|be brought|be provided|be presented|be circulated|be shared)\b"
+    r"|\bupdate\b.*\b(january|february|march|april|may|june|july|august|september|october|november|december)\b",
+    re.IGNORECASE,
+)
 _PLACE = re.compile(r"\b(venue|place|room|hall|chamber|held at|held in)\b", re.IGNORECASE)
 _DECISION_WORDS = re.compile(r"\b(agreed|resolved|noted|approved|decided|endorsed|recommend\w*|carried|lost)\b", re.IGNORECASE)
 
@@ -119,6 +124,8 @@ def question_kind(question: str) -> set[str]:
         kinds.add("person")
     if re.search(r"\b(agreed|decided|resolved|decision|outcome|approved|resolution)\b", q):
         kinds.add("decision")
+    if re.search(r"\bpromis\w*|\bcommit\w*|\bcome back\b|\breport back\b|\bupdate\b|\bdue\b|\bnext meeting\b", q):
+        kinds.add("commitment")
     if re.search(r"\bwhere\b|\bvenue\b", q):
         kinds.add("place")
     return kinds
@@ -160,6 +167,10 @@ def score_sentences(question: str, hits: list[Hit], embed_model, term_weights: d
             score += 0.08 if _DATE.search(s.text) else -0.05
         if "person" in kinds:
             score += 0.06 if _NAME.search(s.text) else -0.05
+        if "commitment" in kinds and _COMMITMENT.search(s.text):
+            score += 0.12
+        if not _SENT_END.search(s.text) and len(s.text.split()) < 12:
+            score -= 0.08  # a heading or table cell, not a statement
         if "place" in kinds:
             score += 0.1 if _PLACE.search(s.text) else -0.05
         if "decision" in kinds:

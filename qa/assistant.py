@@ -87,19 +87,25 @@ class Assistant:
         result.latency_s = time.perf_counter() - started
         return result
 
-    def _answer(self, question: str, hits: list[Hit]) -> Answer:
+    def evidence(self, question: str, hits: list[Hit]) -> tuple[float, list[answer_mod.Scored]]:
+        """How much of the question the best passage covers, and the scored candidate sentences."""
         if not hits:
-            return abstain(question, hits)
+            return 0.0, []
         weights = self.retriever.term_weights(question)
         stem = self.retriever.stem_terms
-        cfg = self.settings.answer
         best_coverage = max(answer_mod.coverage(weights, h.chunk, stem) for h in hits)
-        scored = answer_mod.score_sentences(question, hits, self.embedder, weights, stem)
+        return best_coverage, answer_mod.score_sentences(question, hits, self.embedder, weights, stem)
+
+    def _answer(self, question: str, hits: list[Hit]) -> Answer:
+        cfg = self.settings.answer
+        best_coverage, scored = self.evidence(question, hits)
         if not scored or best_coverage < cfg.min_coverage or scored[0].score < cfg.min_score:
             return abstain(question, hits)
         chosen = answer_mod.pick_sentences(scored, cfg)
         kinds = answer_mod.question_kind(question)
-        return build_answer(question, hits, chosen, self.store, with_context=bool(kinds & {"date", "decision"}))
+        # decisions always say which meeting and item they belong to; dates only when the quote has none
+        context = True if "decision" in kinds else (None if "date" in kinds else False)
+        return build_answer(question, hits, chosen, self.store, with_context=context)
 
     def stats(self) -> dict:
         """What the index holds."""

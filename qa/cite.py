@@ -9,6 +9,7 @@ from __future__ import annotations
 from index.store import IndexStore
 from index.text import squash
 
+from .answer import _DATE as _HAS_DATE
 from .answer import Scored
 from .types import ABSTAIN_TEXT, Answer, Citation, Hit
 
@@ -52,7 +53,7 @@ def lead_in(scored: Scored) -> str:
     return (", ".join(bits) + ": ") if bits else ""
 
 
-def build_answer(question: str, hits: list[Hit], chosen: list[Scored], store: IndexStore, with_context: bool = False) -> Answer:
+def build_answer(question: str, hits: list[Hit], chosen: list[Scored], store: IndexStore, with_context: bool | None = None) -> Answer:
     """Verify each chosen sentence on its page; keep the ones that hold; abstain if none do.
 
     With `with_context`, each quote is introduced by its meeting date and item, taken from the
@@ -70,7 +71,7 @@ def build_answer(question: str, hits: list[Hit], chosen: list[Scored], store: In
         cite = make_citation(len(citations) + 1, scored)
         cite.verified = True
         citations.append(cite)
-        lead = lead_in(scored) if with_context else ""
+        lead = lead_in(scored) if with_context or (with_context is None and not _HAS_DATE.search(s.text)) else ""
         if lead and parts and lead == lead_in(chosen[0]) and chosen.index(scored) > 0:
             lead = ""  # same meeting and item as the sentence before
         parts.append(f"{lead}{s.text} [{cite.n}]")

@@ -174,6 +174,70 @@ def stats(ctx, as_json: bool) -> None:
         click.echo(render.stats_text(s))
 
 
+@cli.command("eval")
+@click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=Path("eval/smoke.jsonl"))
+@click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Index this folder first (unchanged papers cost nothing).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write one JSON line per question: its id and the `qa ask --json` object.")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write a Markdown report with each failing question.")
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), default=Path("eval/baseline.json"), show_default=True)
+@click.option("--check", is_flag=True, help="Exit 1 if a metric falls below its floor or drops more than the tolerance from the baseline.")
+@click.option("--update-baseline", is_flag=True, help="Rewrite the baseline's metrics with this run's (keeps floors and tolerance).")
+@click.pass_context
+def eval_cmd(ctx, questions, corpus, out, report, baseline, check, update_baseline) -> None:
+    """Score answers on known Q&A pairs: retrieval recall, answers, citations, abstention, latency.
+
+    \b
+    Examples:
+      qa eval eval/smoke.jsonl --corpus papers --check
+      qa eval eval/questions.jsonl --corpus ../shared/corpus --out r.jsonl --report r.md
+    """
+    from .evaluate import by_tag, check_against_baseline, load_questions, report_markdown, score_one, summarise
+
+    assistant = _assistant(ctx, create=True)
+    try:
+        if corpus:
+            indexed = assistant.index([corpus])
+            click.echo(render.report_text(indexed), err=True)
+        qs = load_questions(questions)
+        results = []
+        with (out.open("w", encoding="utf-8") if out else _null()) as fh:
+            for q in qs:
+                answer = assistant.ask(q.question)
+                results.append(score_one(q, answer))
+                if fh:
+                    fh.write(json.dumps({"id": q.id, **render.answer_dict(answer)}, ensure_ascii=False) + "\n")
+    except CouncilQAError as exc:
+        raise click.ClickException(str(exc)) from exc
+    summary = summarise(results)
+    tags = by_tag(results)
+    click.echo(json.dumps({"summary": summary, "by_tag": tags}, indent=2))
+    if report:
+        report.write_text(report_markdown(summary, tags, results), encoding="utf-8")
+    if update_baseline:
+        data = json.loads(baseline.read_text()) if baseline.exists() else {"floors": {}, "tolerance": 0.05}
+        data["metrics"] = summary
+        data["questions"] = str(questions)
+        baseline.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        click.echo(f"baseline written to {baseline}", err=True)
+    if check:
+        if not baseline.exists():
+            raise click.ClickException(f"no baseline at {baseline}; create one with --update-baseline")
+        failures = check_against_baseline(summary, json.loads(baseline.read_text()))
+        for f in failures:
+            click.echo(f"REGRESSION: {f}", err=True)
+        if failures:
+            sys.exit(1)
+        click.echo("eval check passed", err=True)
+
+
+class _null:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False
+
+
 def main() -> None:
     """Console-script entry point."""
     cli()

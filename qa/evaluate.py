@@ -115,3 +115,63 @@ def summarise(results: list[Result]) -> dict:
         "latency_p50_s": round(lat[len(lat) // 2], 3),
         "latency_p95_s": round(lat[min(len(lat) - 1, int(0.95 * len(lat)))], 3),
     }
+
+
+def by_tag(results: list[Result]) -> dict[str, dict]:
+    """The headline metrics for each tag."""
+    tags = sorted({t for r in results for t in r.q.tags})
+    return {t: summarise([r for r in results if t in r.q.tags]) for t in tags}
+
+
+# Higher is better for every gated metric except these.
+LOWER_IS_BETTER = {"false_abstention_rate", "latency_p50_s", "latency_p95_s"}
+GATED = ["recall@1", "recall@5", "mrr", "answer_correct", "citation_precision", "citation_validity", "abstention_accuracy", "false_abstention_rate"]
+
+
+def check_against_baseline(summary: dict, baseline: dict) -> list[str]:
+    """Failures: a metric under its floor, or worse than the baseline by more than its tolerance.
+
+    baseline.json: {"metrics": {name: value}, "floors": {name: value}, "tolerance": 0.05}
+    """
+    failures = []
+    tolerance = float(baseline.get("tolerance", 0.05))
+    for name in GATED:
+        value = summary.get(name)
+        if value is None:
+            continue
+        floor = baseline.get("floors", {}).get(name)
+        base = baseline.get("metrics", {}).get(name)
+        if name in LOWER_IS_BETTER:
+            if floor is not None and value > floor:
+                failures.append(f"{name} = {value} is above its ceiling {floor}")
+            if base is not None and value > base + tolerance:
+                failures.append(f"{name} = {value} is worse than the baseline {base} (tolerance {tolerance})")
+        else:
+            if floor is not None and value < floor:
+                failures.append(f"{name} = {value} is below its floor {floor}")
+            if base is not None and value < base - tolerance:
+                failures.append(f"{name} = {value} dropped from the baseline {base} (tolerance {tolerance})")
+    return failures
+
+
+def report_markdown(summary: dict, tags: dict[str, dict], results: list[Result]) -> str:
+    """A Markdown report: metrics, metrics by tag, and each failing question with what went wrong."""
+    lines = ["# Eval report", "", "| metric | value |", "| --- | --- |"]
+    lines += [f"| {k} | {v} |" for k, v in summary.items()]
+    cols = ["questions", "recall@5", "answer_correct", "citation_precision", "abstention_accuracy"]
+    lines += ["", "## By tag", "", "| tag | " + " | ".join(cols) + " |", "|" + " --- |" * (len(cols) + 1)]
+    lines += [f"| {t} | " + " | ".join(str(m.get(c)) for c in cols) + " |" for t, m in tags.items()]
+    lines += ["", "## Failing questions", ""]
+    for r in results:
+        if r.correct:
+            continue
+        q, a = r.q, r.answer
+        lines.append(f"### {q.id}: {q.question}")
+        expected = "abstain (not in the papers)" if not q.answerable else f"answer containing {q.answer_contains}"
+        lines.append(f"- expected: {expected}; evidence {q.evidence_contains} on {q.source} page {q.page}")
+        lines.append(f"- evidence rank in retrieved: {r.rank}")
+        lines.append(f"- answered: {a.text[:500]}")
+        for c in a.citations:
+            lines.append(f"  - [{c.n}] {c.source} page {c.page} (PDF {c.pdf_page}), item {c.item}: \"{c.text[:200]}\"")
+        lines.append("")
+    return "\n".join(lines)
