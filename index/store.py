@@ -151,28 +151,24 @@ class IndexStore:
         """Ids of fully indexed papers."""
         return {row[0] for row in self.db.execute("SELECT id FROM papers")}
 
+    _PAPER_COLUMNS = "id, path, source, title, council, committee, meeting_date, doc_type, pages, chunks"
+
     def papers(self) -> list[CatalogPaper]:
         """Every indexed paper."""
-        rows = self.db.execute(
-            "SELECT id, path, source, title, council, committee, meeting_date, doc_type, pages, chunks FROM papers ORDER BY source"
-        )
+        rows = self.db.execute(f"SELECT {self._PAPER_COLUMNS} FROM papers ORDER BY source")
         return [_row_to_paper(r) for r in rows]
+
+    def _paper_where(self, column: str, value: str) -> CatalogPaper | None:
+        row = self.db.execute(f"SELECT {self._PAPER_COLUMNS} FROM papers WHERE {column} = ?", (value,)).fetchone()
+        return _row_to_paper(row) if row else None
 
     def paper_by_path(self, path: str) -> CatalogPaper | None:
         """The indexed version of the file at `path`, if any."""
-        row = self.db.execute(
-            "SELECT id, path, source, title, council, committee, meeting_date, doc_type, pages, chunks FROM papers WHERE path = ?",
-            (path,),
-        ).fetchone()
-        return _row_to_paper(row) if row else None
+        return self._paper_where("path", path)
 
     def paper(self, paper_id: str) -> CatalogPaper | None:
         """The catalog row of one paper."""
-        row = self.db.execute(
-            "SELECT id, path, source, title, council, committee, meeting_date, doc_type, pages, chunks FROM papers WHERE id = ?",
-            (paper_id,),
-        ).fetchone()
-        return _row_to_paper(row) if row else None
+        return self._paper_where("id", paper_id)
 
     def commit_paper(self, paper: Paper, pages: list[Page], n_chunks: int, replaces: str | None = None) -> None:
         """Record a paper as indexed (one transaction); drop the row of the version it replaces."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -18,13 +19,20 @@ from .config import load_settings
 from .types import Filters
 
 
+@contextmanager
+def _known_errors():
+    """The library's own errors become one-line `Error: ...` messages (exit 1); bugs keep their traceback."""
+    try:
+        yield
+    except CouncilQAError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 def _assistant(ctx: click.Context, create: bool = False):
     from .assistant import Assistant
 
-    try:
+    with _known_errors():
         return Assistant(load_settings(data_dir=ctx.obj.get("data_dir")), create=create)
-    except CouncilQAError as exc:
-        raise click.ClickException(str(exc)) from exc
 
 
 def _date(ctx, param, value: str | None) -> date | None:
@@ -134,10 +142,8 @@ def ask(ctx, question, council, committee, date_from, date_to, doc_type, top_k, 
       qa ask "How many children were subject to child protection plans?" --council leicester --json
     """
     assistant = _assistant(ctx)
-    try:
+    with _known_errors():
         result = assistant.ask(question, _filters(council, committee, date_from, date_to, doc_type), top_k)
-    except CouncilQAError as exc:
-        raise click.ClickException(str(exc)) from exc
     if as_json:
         click.echo(json.dumps(render.answer_dict(result), ensure_ascii=False, indent=2))
     else:
@@ -152,10 +158,8 @@ def ask(ctx, question, council, committee, date_from, date_to, doc_type, top_k, 
 def retrieve(ctx, question, council, committee, date_from, date_to, doc_type, top_k, as_json) -> None:
     """Show the passages retrieved for QUESTION, best first (no answer)."""
     assistant = _assistant(ctx)
-    try:
+    with _known_errors():
         hits = assistant.retrieve(question, _filters(council, committee, date_from, date_to, doc_type), top_k)
-    except CouncilQAError as exc:
-        raise click.ClickException(str(exc)) from exc
     if as_json:
         click.echo(json.dumps([render.hit_dict(h) for h in hits], ensure_ascii=False, indent=2))
     else:
