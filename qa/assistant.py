@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 
 from index.build import Progress, build_index
+from index.discover import file_hash
 from index.embed import load_embedder
 from index.errors import CouncilQAError
 from index.store import IndexStore
-from index.types import IndexReport
+from index.types import DocType, IndexReport
 
 from . import answer as answer_mod
 from .cite import abstain, build_answer
@@ -106,6 +108,43 @@ class Assistant:
         # decisions always say which meeting and item they belong to; dates only when the quote has none
         context = True if "decision" in kinds else (None if "date" in kinds else False)
         return build_answer(question, hits, chosen, self.store, with_context=context)
+
+    def filter_choices(self) -> dict:
+        """Councils, committees, document types and the meeting date range in the index, for filter menus."""
+        papers = self.store.papers()
+        dates = [p.meta.meeting_date for p in papers if p.meta.meeting_date]
+        return {
+            "councils": sorted({p.meta.council for p in papers if p.meta.council}),
+            "committees": sorted({p.meta.committee for p in papers if p.meta.committee}),
+            "doc_types": [d.value for d in DocType],
+            "first": min(dates) if dates else None,
+            "last": max(dates) if dates else None,
+        }
+
+    def paper_path(self, paper_id: str) -> Path | None:
+        """The file of an indexed paper (only catalogued papers are ever served)."""
+        paper = self.store.paper(paper_id)
+        if paper is None or not Path(paper.path).is_file():
+            return None
+        return Path(paper.path)
+
+    def add_files(self, files: list[Path], progress: Progress | None = None) -> IndexReport:
+        """Copy uploaded files into the data directory's uploads folder and index them there."""
+        uploads = Path(self.settings.data_dir) / "uploads"
+        uploads.mkdir(parents=True, exist_ok=True)
+        targets = []
+        for f in files:
+            target = uploads / Path(f).name
+            if target.exists() and target.read_bytes() != Path(f).read_bytes():
+                target = uploads / f"{target.stem}-{file_hash(Path(f))[:8]}{target.suffix}"
+            shutil.copyfile(f, target)
+            targets.append(target)
+        report = self.index(targets, progress=progress)
+        not_kept = {s.source for s in report.skipped} | {src for src, _ in report.duplicates}
+        for target in targets:
+            if target.name in not_kept:
+                target.unlink(missing_ok=True)  # a bad or duplicate upload leaves nothing behind
+        return report
 
     def stats(self) -> dict:
         """What the index holds."""

@@ -30,6 +30,7 @@ def make_citation(n: int, scored: Scored) -> Citation:
     return Citation(
         n=n,
         chunk_id=c.id,
+        paper_id=c.paper_id,
         source=c.source,
         title=c.title,
         council=c.council,

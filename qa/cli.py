@@ -186,35 +186,47 @@ def stats(ctx, as_json: bool) -> None:
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), default=Path("eval/baseline.json"), show_default=True)
 @click.option("--check", is_flag=True, help="Exit 1 if a metric falls below its floor or drops more than the tolerance from the baseline.")
 @click.option("--update-baseline", is_flag=True, help="Rewrite the baseline's metrics with this run's (keeps floors and tolerance).")
+@click.option("--compare", is_flag=True, help="Also run a default llama-index pipeline and plain BM25 on the same corpus (needs --corpus).")
 @click.pass_context
-def eval_cmd(ctx, questions, corpus, out, report, baseline, check, update_baseline) -> None:
+def eval_cmd(ctx, questions, corpus, out, report, baseline, check, update_baseline, compare) -> None:
     """Score answers on known Q&A pairs: retrieval recall, answers, citations, abstention, latency.
 
     \b
     Examples:
       qa eval eval/smoke.jsonl --corpus papers --check
       qa eval eval/questions.jsonl --corpus ../shared/corpus --out r.jsonl --report r.md
+      qa eval eval/questions.jsonl --corpus ../shared/corpus --compare
     """
+    import time
+
     from .evaluate import by_tag, check_against_baseline, load_questions, report_markdown, score_one, summarise
 
+    if compare and not corpus:
+        raise click.UsageError("--compare needs --corpus (the baselines index the same folder)")
     assistant = _assistant(ctx, create=True)
-    try:
+    qs = load_questions(questions)
+    results, latencies = [], []
+    with _known_errors():
         if corpus:
             indexed = assistant.index([corpus])
             click.echo(render.report_text(indexed), err=True)
-        qs = load_questions(questions)
-        results = []
         with (out.open("w", encoding="utf-8") if out else _null()) as fh:
             for q in qs:
+                started = time.perf_counter()
+                ranked = assistant.retrieve(q.question, top_k=10)
+                latencies.append(time.perf_counter() - started)
                 answer = assistant.ask(q.question)
-                results.append(score_one(q, answer))
+                results.append(score_one(q, answer, [f"{h.chunk.header()}\n{h.chunk.text}" for h in ranked]))
                 if fh:
                     fh.write(json.dumps({"id": q.id, **render.answer_dict(answer)}, ensure_ascii=False) + "\n")
-    except CouncilQAError as exc:
-        raise click.ClickException(str(exc)) from exc
     summary = summarise(results)
     tags = by_tag(results)
-    click.echo(json.dumps({"summary": summary, "by_tag": tags}, indent=2))
+    output = {"summary": summary, "by_tag": tags}
+    if compare:
+        output["compare"] = _compare(assistant, corpus, qs, [r.rank for r in results], latencies)
+    click.echo(json.dumps(output, indent=2))
+    if compare:
+        click.echo(render.compare_table(output["compare"]), err=True)
     if report:
         report.write_text(report_markdown(summary, tags, results), encoding="utf-8")
     if update_baseline:
@@ -232,6 +244,51 @@ def eval_cmd(ctx, questions, corpus, out, report, baseline, check, update_baseli
         if failures:
             sys.exit(1)
         click.echo("eval check passed", err=True)
+
+
+def _compare(assistant, corpus: Path, qs, our_ranks, our_latencies) -> dict:
+    """Retrieval metrics of councilqa beside a default llama-index pipeline and plain BM25."""
+    import tempfile
+    import time
+
+    from .baselines import build_baselines
+    from .evaluate import evidence_rank, retrieval_summary
+
+    table = {"councilqa (hybrid)": retrieval_summary(qs, our_ranks, our_latencies)}
+    with tempfile.TemporaryDirectory(prefix="councilqa-baselines-") as scratch:
+        baselines, timings = build_baselines(corpus, assistant.embedder, Path(scratch))
+        for b in baselines:
+            ranks, lat = [], []
+            for q in qs:
+                started = time.perf_counter()
+                passages = b.retrieve(q.question)
+                lat.append(time.perf_counter() - started)
+                ranks.append(evidence_rank(q, [p.text for p in passages]))
+            table[b.name] = retrieval_summary(qs, ranks, lat)
+    table["_build"] = timings
+    return table
+
+
+@cli.command()
+@click.option("--host", help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, help="Port (default 7860).")
+@click.pass_context
+def serve(ctx, host: str | None, port: int | None) -> None:
+    """Start the web UI: chat with cited answers, the cited page shown, filters, adding papers.
+
+    \b
+    Example:
+      qa serve --port 7860     # then open http://127.0.0.1:7860
+    """
+    from .ui import serve as run
+
+    assistant = _assistant(ctx, create=True)
+    host = host or assistant.settings.ui.host
+    port = port or assistant.settings.ui.port
+    click.echo(f"councilqa UI: http://{host}:{port}  (Ctrl-C to stop)", err=True)
+    with _known_errors():
+        assistant.retriever.chunk_count()  # load the model and BM25 before the first question
+        run(assistant, host, port)
 
 
 class _null:

@@ -70,6 +70,22 @@ class AnswerSettings(_Section):
     min_coverage: float = Field(0.4, description="Abstain when the best passage holds less than this share of the question's key terms.")
 
 
+class UISettings(_Section):
+    """The web UI (`qa serve`)."""
+
+    host: str = Field("127.0.0.1", description="Address the UI listens on.")
+    port: int = Field(7860, description="Port the UI listens on.")
+    examples: list[str] = Field(
+        default_factory=lambda: [
+            "What saving was SEND transport on track to deliver?",
+            "What was agreed about SEND transport at the September 2025 meeting?",
+            "How many children were subject to child protection plans according to officers in September 2025?",
+            "Where was the 28 October 2025 meeting held?",
+        ],
+        description="Example questions shown to a first-time user (about the bundled papers).",
+    )
+
+
 class Settings(BaseSettings):
     """councilqa settings."""
 
@@ -84,6 +100,7 @@ class Settings(BaseSettings):
     chroma: ChromaSettings = Field(default_factory=ChromaSettings, description="Vector store location.")
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Retrieval.")
     answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Answering.")
+    ui: UISettings = Field(default_factory=UISettings, description="Web UI.")
 
     @classmethod
     def settings_customise_sources(

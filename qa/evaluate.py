@@ -67,13 +67,21 @@ class Result:
     cited_page_right: bool | None  # some citation names the expected pdf page (None: no page expected)
 
 
-def score_one(q: Question, a: Answer) -> Result:
-    """Score one answer."""
-    rank = None
-    for i, h in enumerate(a.hits, 1):
-        if q.evidence_contains and holds_evidence(q, f"{h.chunk.header()}\n{h.chunk.text}"):
-            rank = i
-            break
+def evidence_rank(q: Question, passages: list[str]) -> int | None:
+    """1-based rank of the first passage holding the evidence, or None."""
+    if not q.evidence_contains:
+        return None
+    for i, text in enumerate(passages, 1):
+        if holds_evidence(q, text):
+            return i
+    return None
+
+
+def score_one(q: Question, a: Answer, ranked: list[str] | None = None) -> Result:
+    """Score one answer; `ranked` (passage texts, best first) measures retrieval deeper than the answer's hits."""
+    if ranked is None:
+        ranked = [f"{h.chunk.header()}\n{h.chunk.text}" for h in a.hits]
+    rank = evidence_rank(q, ranked)
     by_id = {h.chunk.id: h.chunk for h in a.hits}
     cited = [by_id[c.chunk_id] for c in a.citations if c.chunk_id in by_id]
     cited_evidence = any(holds_evidence(q, f"{c.header()}\n{c.text}") for c in cited)
@@ -112,6 +120,24 @@ def summarise(results: list[Result]) -> dict:
         ),
         "abstention_accuracy": frac(unanswerable, lambda r: r.correct),
         "false_abstention_rate": frac(answerable, lambda r: r.answer.abstained),
+        "latency_p50_s": round(lat[len(lat) // 2], 3),
+        "latency_p95_s": round(lat[min(len(lat) - 1, int(0.95 * len(lat)))], 3),
+    }
+
+
+def retrieval_summary(questions: list[Question], ranks: list[int | None], latencies: list[float]) -> dict:
+    """recall@1/5/10, MRR and latency for a retriever (answerable questions only)."""
+    pairs = [(q, r) for q, r in zip(questions, ranks) if q.answerable]
+    lat = sorted(latencies) or [0.0]
+
+    def recall(k):
+        return round(sum(1 for _, r in pairs if r is not None and r <= k) / len(pairs), 4) if pairs else None
+
+    return {
+        "recall@1": recall(1),
+        "recall@5": recall(5),
+        "recall@10": recall(10),
+        "mrr": round(statistics.fmean([1 / r if r else 0.0 for _, r in pairs]), 4) if pairs else None,
         "latency_p50_s": round(lat[len(lat) // 2], 3),
         "latency_p95_s": round(lat[min(len(lat) - 1, int(0.95 * len(lat)))], 3),
     }

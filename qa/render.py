@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import date
 
 from index.types import IndexReport
@@ -140,4 +142,50 @@ def stats_text(stats: dict) -> str:
         f"committees ({len(stats['committees'])}):",
     ]
     lines.extend(f"  {c}" for c in stats["committees"])
+    return "\n".join(lines)
+
+
+def compare_table(table: dict) -> str:
+    """`qa eval --compare` as a Markdown table."""
+    cols = ["recall@1", "recall@5", "recall@10", "mrr", "latency_p50_s", "latency_p95_s"]
+    lines = ["| retriever | " + " | ".join(cols) + " |", "|" + " --- |" * (len(cols) + 1)]
+    for name, m in table.items():
+        if not name.startswith("_"):
+            lines.append(f"| {name} | " + " | ".join(str(m.get(c)) for c in cols) + " |")
+    return "\n".join(lines)
+
+
+def escape_md(text: str) -> str:
+    """Paper text made safe for a Markdown view: HTML escaped (never rendered), Markdown markers neutralised."""
+    text = html.escape(text, quote=False)
+    return re.sub(r"([\\`*_\[\]#|~])", r"\\\1", text)
+
+
+def source_label(c: Citation) -> str:
+    """One line naming a citation for people: title, council, committee, date, item, printed page."""
+    bits = [c.title, c.council, c.committee]
+    if c.meeting_date:
+        bits.append(c.meeting_date.strftime("%d %b %Y").lstrip("0"))
+    if c.item:
+        bits.append(f"item {c.item}")
+    where = page_name(c.page, c.pdf_page)
+    if where:
+        bits.append(where[0].upper() + where[1:])
+    return f"[{c.n}] " + " · ".join(b for b in bits if b)
+
+
+def answer_sentences_markdown(a: Answer) -> list[str]:
+    """The answer as escaped Markdown pieces (one per cited sentence), for streaming into a chat."""
+    if a.abstained or not a.citations:
+        return [escape_md(a.text)]
+    pieces = re.split(r"(?<=\]) (?=\S)", a.text)
+    return [escape_md(p) for p in pieces]
+
+
+def sources_markdown(a: Answer) -> str:
+    """The sources block shown under an answer."""
+    if not a.citations:
+        return ""
+    lines = ["", "**Sources**", ""]
+    lines += [f"- {escape_md(source_label(c))}" for c in a.citations]
     return "\n".join(lines)

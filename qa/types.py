@@ -53,6 +53,7 @@ class Citation:
 
     n: int
     chunk_id: str
+    paper_id: str
     source: str
     title: str
     council: str

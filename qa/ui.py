@@ -1,0 +1,241 @@
+"""The Gradio UI: a thin shell over Assistant. The only module that imports gradio.
+
+Handlers are plain functions over an Assistant, so tests call them directly; `build_ui` wires them
+into Blocks and `build_app` mounts the Blocks on a FastAPI app that also serves indexed PDFs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import gradio as gr
+
+from index.errors import CouncilQAError
+from index.types import DocType
+
+from . import render
+from .assistant import Assistant
+from .pages import render_page
+from .types import Answer, Filters
+
+log = logging.getLogger(__name__)
+
+ANY = "Any"
+
+
+@dataclass
+class Session:
+    """Per-browser state: the answers shown, by chat message index, and the citations of the last one."""
+
+    answers: dict[int, dict] = field(default_factory=dict)
+    citations: list[dict] = field(default_factory=list)
+
+
+def parse_filters(council: str | None, committee: str | None, date_from: str, date_to: str, doc_type: str | None) -> Filters:
+    """Filter widgets -> Filters; a bad date is a message for the user."""
+
+    def as_date(value: str, label: str) -> date | None:
+        value = (value or "").strip()
+        if not value:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise gr.Error(f"{label} must be a date like 2025-09-23") from None
+
+    return Filters(
+        council=None if council in (None, "", ANY) else council,
+        committee=None if committee in (None, "", ANY) else committee,
+        date_from=as_date(date_from, "From"),
+        date_to=as_date(date_to, "To"),
+        doc_type=None if doc_type in (None, "", ANY) else DocType(doc_type),
+    )
+
+
+def citation_record(a: Answer) -> list[dict]:
+    """Citations as plain dicts (with the paper id the page viewer needs)."""
+    out = []
+    for c in a.citations:
+        d = render.citation_dict(c)
+        d["paper_id"] = c.paper_id
+        d["label"] = render.source_label(c)
+        out.append(d)
+    return out
+
+
+def ask_stream(assistant: Assistant, question: str, history: list, session: Session | None, *filters):
+    """Answer a question into the chat, streaming sentence by sentence; yields (history, sources, session)."""
+    session = session or Session()
+    question = (question or "").strip()
+    if not question:
+        raise gr.Error("Type a question about the papers first.")
+    f = parse_filters(*filters)
+    history = list(history or []) + [{"role": "user", "content": render.escape_md(question)}]
+    yield history + [{"role": "assistant", "content": "Searching the papers…"}], gr.update(), session
+    try:
+        answer = assistant.ask(question, f)
+    except CouncilQAError as exc:
+        raise gr.Error(str(exc)) from None  # library messages carry no paper text
+    pieces = render.answer_sentences_markdown(answer)
+    shown = ""
+    for piece in pieces:
+        shown = f"{shown} {piece}".strip()
+        yield history + [{"role": "assistant", "content": shown}], gr.update(), session
+    final = shown + render.sources_markdown(answer)
+    history = history + [{"role": "assistant", "content": final}]
+    session.citations = citation_record(answer)
+    session.answers[len(history) - 1] = {**render.answer_dict(answer), "filters": {k: str(v) for k, v in f.__dict__.items() if v}}
+    choices = [c["label"] for c in session.citations]
+    yield history, gr.update(choices=choices, value=None, visible=bool(choices)), session
+
+
+def show_source(assistant: Assistant, label: str | None, session: Session | None):
+    """The cited page as an image with the quote highlighted, plus a link to the PDF at that page."""
+    if not label or not session:
+        return None, ""
+    cite = next((c for c in session.citations if c["label"] == label), None)
+    if cite is None:
+        return None, ""
+    path = assistant.paper_path(cite["paper_id"])
+    quote = render.escape_md(cite["text"])
+    if path is None:
+        return None, f"The file of this paper is no longer in the index folder.\n\n> {quote}"
+    if path.suffix.lower() != ".pdf" or not cite["pdf_page"]:
+        return None, f"**{render.escape_md(cite['source'])}**, item {render.escape_md(cite['item'] or '-')}\n\n> {quote}"
+    image = render_page(path, cite["pdf_page"], cite["text"])
+    link = f"[Open the PDF at page {cite['pdf_page']}](/paper/{cite['paper_id']}#page={cite['pdf_page']})"
+    return image, f"{link}\n\n> {quote}"
+
+
+def save_feedback(assistant: Assistant, session: Session | None, data: gr.LikeData) -> None:
+    """Thumbs up/down on an answer, saved with its question, answer and citations (JSONL in the data dir)."""
+    if not session:
+        return
+    index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+    record = session.answers.get(index)
+    if record is None:
+        return
+    path = Path(assistant.settings.data_dir) / "feedback.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    entry = {"time": datetime.now(timezone.utc).isoformat(timespec="seconds"), "liked": bool(data.liked), **record}
+    with _feedback_lock, path.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+_feedback_lock = threading.Lock()
+
+
+def add_papers(assistant: Assistant, files: list | None, progress=gr.Progress()):
+    """Index uploaded files; returns a Markdown summary and refreshed filter choices."""
+    if not files:
+        raise gr.Error("Choose one or more PDF, HTML, Markdown or text files first.")
+    paths = [Path(f if isinstance(f, str) else f.name) for f in files]
+
+    def tick(event: str, source: str, done: int, total: int) -> None:
+        progress((done, total), desc=f"{event} {source}")
+
+    report = assistant.add_files(paths, progress=tick)
+    lines = [render.escape_md(render.report_text(report).split("\n")[0])]
+    for source in report.added:
+        lines.append(f"- indexed: {render.escape_md(source)}")
+    for source, first in report.duplicates:
+        lines.append(f"- already indexed: {render.escape_md(source)} (same content as {render.escape_md(first)})")
+    for s in report.skipped:
+        lines.append(f"- not indexed: {render.escape_md(s.source)}: {render.escape_md(s.reason)}")
+    choices = assistant.filter_choices()
+    return (
+        "\n".join(lines),
+        gr.update(choices=[ANY, *choices["councils"]]),
+        gr.update(choices=[ANY, *choices["committees"]]),
+    )
+
+
+def build_ui(assistant: Assistant) -> gr.Blocks:
+    """The Blocks app: chat with cited answers, sources with the page shown, filters, adding papers."""
+    choices = assistant.filter_choices()
+    first, last = choices["first"], choices["last"]
+    with gr.Blocks(title="councilqa") as demo:
+        session = gr.State(Session())
+        gr.Markdown(
+            "# councilqa\nAsk about the council papers. Every sentence of an answer is quoted from a paper and cited "
+            "to its meeting, item and printed page; if the papers don't say, you are told so."
+        )
+        with gr.Tab("Ask"):
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chatbot = gr.Chatbot(label="Answers", height=460, elem_id="chat", sanitize_html=True)
+                    question = gr.Textbox(label="Question", placeholder="e.g. What was agreed on SEND transport?", elem_id="question")
+                    ask = gr.Button("Ask", variant="primary", elem_id="ask")
+                    gr.Examples(assistant.settings.ui.examples, inputs=question, label="Examples")
+                with gr.Column(scale=2):
+                    with gr.Accordion("Filters", open=False):
+                        council = gr.Dropdown([ANY, *choices["councils"]], value=ANY, label="Council", elem_id="f-council")
+                        committee = gr.Dropdown([ANY, *choices["committees"]], value=ANY, label="Committee", elem_id="f-committee")
+                        date_from = gr.Textbox(label=f"Meetings from (YYYY-MM-DD){f', earliest {first}' if first else ''}", elem_id="f-from")
+                        date_to = gr.Textbox(label=f"Meetings to (YYYY-MM-DD){f', latest {last}' if last else ''}", elem_id="f-to")
+                        doc_type = gr.Dropdown([ANY, *choices["doc_types"]], value=ANY, label="Document type", elem_id="f-type")
+                    sources = gr.Radio([], label="Sources: choose one to see the page", visible=False, elem_id="sources")
+                    page_image = gr.Image(label="Cited page", interactive=False, elem_id="page-preview", type="pil")
+                    page_note = gr.Markdown(elem_id="page-note")
+        with gr.Tab("Add papers"):
+            files = gr.File(
+                label="PDF, HTML, Markdown or text files",
+                file_count="multiple",
+                file_types=[".pdf", ".html", ".htm", ".md", ".txt"],
+                elem_id="upload",
+            )
+            add = gr.Button("Index these papers", elem_id="add")
+            added = gr.Markdown(elem_id="add-result")
+
+        inputs = [question, chatbot, session, council, committee, date_from, date_to, doc_type]
+        outputs = [chatbot, sources, session]
+
+        def on_ask(*args):
+            yield from ask_stream(assistant, *args)
+
+        ask.click(on_ask, inputs, outputs, api_name="ask").then(lambda: "", None, question, api_name=False)
+        question.submit(on_ask, inputs, outputs, api_name=False).then(lambda: "", None, question, api_name=False)
+        sources.change(lambda label, s: show_source(assistant, label, s), [sources, session], [page_image, page_note], api_name=False)
+        def on_like(s: Session, data: gr.LikeData) -> None:
+            save_feedback(assistant, s, data)
+
+        chatbot.like(on_like, [session], None, api_name=False)
+        add.click(lambda f, progress=gr.Progress(): add_papers(assistant, f, progress), [files], [added, council, committee], api_name=False)
+    return demo
+
+
+def build_app(assistant: Assistant):
+    """FastAPI app: the Gradio UI at / and indexed PDFs at /paper/{paper_id} (catalogued papers only)."""
+    from fastapi import FastAPI, HTTPException
+    from fastapi.responses import FileResponse
+
+    app = FastAPI(title="councilqa")
+
+    @app.get("/paper/{paper_id}")
+    def paper(paper_id: str):
+        path = assistant.paper_path(paper_id)
+        if path is None:
+            raise HTTPException(status_code=404, detail="no such paper in the index")
+        media = "application/pdf" if path.suffix.lower() == ".pdf" else "text/plain; charset=utf-8"
+        return FileResponse(path, media_type=media, content_disposition_type="inline", filename=path.name)
+
+    demo = build_ui(assistant)
+    demo.queue(default_concurrency_limit=1)
+    return gr.mount_gradio_app(app, demo, path="/")
+
+
+def serve(assistant: Assistant, host: str, port: int) -> None:
+    """Run the UI until interrupted."""
+    import uvicorn
+
+    log.info("councilqa UI on http://%s:%d", host, port)
+    started = time.perf_counter()
+    app = build_app(assistant)
+    log.info("built in %.1fs", time.perf_counter() - started)
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -1,0 +1,168 @@
+"""The web UI: handlers called directly, the launched app through gradio_client, ten clients at once."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from .conftest import FIXTURES
+
+
+def _final(gen):
+    out = None
+    for out in gen:
+        pass
+    return out
+
+
+def test_ask_handler_streams_then_lists_sources(assistant):
+    from qa.ui import Session, ask_stream
+
+    steps = list(ask_stream(assistant, "How much would withdrawing route 7 save?", [], Session(), "Any", "Any", "", "", "Any"))
+    assert steps[0][0][-1]["content"] == "Searching the papers…"
+    history, sources, session = steps[-1]
+    assert "£120,000" in history[-1]["content"] and "**Sources**" in history[-1]["content"]
+    assert sources["choices"] and "Page 1 (PDF page 2)" in sources["choices"][0]
+    assert session.citations[0]["pdf_page"] == 2
+
+
+def test_show_source_renders_the_cited_page_with_a_pdf_link(assistant):
+    from qa.ui import Session, ask_stream, show_source
+
+    _, _, session = _final(ask_stream(assistant, "How much would withdrawing route 7 save?", [], Session(), "Any", "Any", "", "", "Any"))
+    image, note = show_source(assistant, session.citations[0]["label"], session)
+    assert image is not None and image.size[0] > 500
+    assert f"/paper/{session.citations[0]['paper_id']}#page=2" in note
+
+
+def test_filters_from_widgets_and_bad_dates(assistant):
+    import gradio as gr
+
+    from qa.ui import parse_filters
+
+    f = parse_filters("Testshire County Council", "Any", "2025-09-01", "", "minutes")
+    assert f.council == "Testshire County Council" and f.committee is None and f.doc_type.value == "minutes"
+    with pytest.raises(gr.Error, match="From must be a date"):
+        parse_filters("Any", "Any", "September", "", "Any")
+
+
+def test_paper_html_is_shown_as_text_never_rendered(assistant):
+    from qa.ui import Session, ask_stream
+
+    history, _, session = _final(
+        ask_stream(assistant, "What statement did a resident submit that was read out?", [], Session(), "Any", "Any", "", "", "Any")
+    )
+    shown = history[-1]["content"]
+    assert "<script>" not in shown and "&lt;script&gt;" in shown
+
+
+def test_feedback_is_saved_with_question_answer_and_citations(assistant):
+    from qa.ui import Session, ask_stream, save_feedback
+
+    history, _, session = _final(ask_stream(assistant, "How much would withdrawing route 7 save?", [], Session(), "Any", "Any", "", "", "Any"))
+
+    class Like:
+        index = len(history) - 1
+        liked = False
+
+    save_feedback(assistant, session, Like())
+    saved = [json.loads(x) for x in (Path(assistant.settings.data_dir) / "feedback.jsonl").read_text().splitlines()]
+    assert saved[-1]["liked"] is False and saved[-1]["question"] == "How much would withdrawing route 7 save?"
+    assert saved[-1]["citations"][0]["pdf_page"] == 2
+
+
+def test_adding_papers_reports_new_duplicate_and_bad_files(assistant, tmp_path):
+    from qa.ui import add_papers
+
+    new = tmp_path / "extra.md"
+    new.write_text("Testshire County Council\nThe ferry timetable changes on 1 March 2026.\n", encoding="utf-8")
+    files = [str(new), str(FIXTURES / "papers" / "testshire-transport-2025-10-28-pack.pdf"), str(FIXTURES / "bad" / "scanned.pdf")]
+    summary, _, _ = add_papers(assistant, files, progress=lambda *a, **k: None)
+    assert "indexed: extra.md" in summary
+    assert "already indexed: testshire-transport-2025-10-28-pack.pdf" in summary
+    assert "not indexed: scanned.pdf: no text layer" in summary
+    assert sorted(p.name for p in (Path(assistant.settings.data_dir) / "uploads").iterdir()) == ["extra.md"]
+    answer = assistant.ask("When does the ferry timetable change?")
+    assert "1 March 2026" in answer.text  # searchable at once
+
+
+def test_pdf_route_serves_indexed_papers_only(assistant):
+    from fastapi.testclient import TestClient
+
+    from qa.ui import build_app
+
+    client = TestClient(build_app(assistant))
+    paper = next(p for p in assistant.store.papers() if p.source.endswith(".pdf"))
+    got = client.get(f"/paper/{paper.id}")
+    assert got.status_code == 200 and got.headers["content-type"] == "application/pdf" and got.content.startswith(b"%PDF")
+    assert client.get("/paper/../../etc/passwd").status_code == 404
+    assert client.get("/paper/" + "0" * 64).status_code == 404
+
+
+@pytest.fixture(scope="module")
+def served(leicester, tmp_path_factory):
+    """The UI over (a copy of) the Leicester index, served by uvicorn on a free local port."""
+    import socket
+
+    import uvicorn
+
+    from qa.assistant import Assistant
+    from qa.config import load_settings
+    from qa.ui import build_app
+
+    data = tmp_path_factory.mktemp("ui-index") / "index"
+    shutil.copytree(leicester.settings.data_dir, data)
+    mp = pytest.MonkeyPatch()
+    mp.setenv("QA_INDEX__EMBED_MODEL", "all-MiniLM-L6-v2")
+    assistant = Assistant(load_settings(data_dir=data))
+    assistant.retriever.chunk_count()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(build_app(assistant), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    ready = threading.Event()
+    while not server.started and thread.is_alive():
+        ready.wait(0.05)
+    yield f"http://127.0.0.1:{port}/", assistant
+    server.should_exit = True
+    thread.join(timeout=10)
+    mp.undo()
+
+
+def _ask(url: str, question: str, council: str = "Any"):
+    from gradio_client import Client
+
+    client = Client(url, verbose=False)
+    history, sources = client.predict(question, [], council, "Any", "", "", "Any", api_name="/ask")
+    return history, sources
+
+
+def test_gradio_client_gets_a_cited_answer_with_filters(served):
+    url, _ = served
+    history, sources = _ask(url, "What saving was SEND transport on track to deliver?", "Leicester City Council")
+    assert "£900,000" in history[-1]["content"][0]["text"] if isinstance(history[-1]["content"], list) else "£900,000" in history[-1]["content"]
+    assert "Page 2 (PDF page 6)" in json.dumps(sources)
+
+
+def test_ten_clients_at_once_each_get_their_own_answer(served):
+    url, _ = served
+    questions = {
+        "What saving was SEND transport on track to deliver?": "£900,000",
+        "What saving did adventure playgrounds deliver this year?": "£400,000",
+        "How many key performance indicators are outlined in the Youth Justice Plan?": "Ten",
+        "Who chairs the Children, Young People and Education Scrutiny Commission?": "Batool",
+        "How many of the children seeking safety were spontaneous arrivals to the city?": "spontaneous",
+    }
+    asked = list(questions.items()) * 2
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        results = list(pool.map(lambda qa: (qa[1], json.dumps(_ask(url, qa[0])[0][-1], ensure_ascii=False)), asked))
+    assert len(results) == 10
+    for expected, shown in results:
+        assert expected in shown
