@@ -79,7 +79,8 @@ def first_date(text: str) -> date | None:
 _MEETING_DATE_LINE = re.compile(
     r"^\s*(?:date(?: of meeting)?\s*:|held\s*:|held on|meeting held on|date of decision\s*:)"
     r"|minutes of (?:the )?(?:proceedings at )?(?:special |annual |statutory budget )?meeting"
-    r"|\bheld (?:in|at|on|remotely)\b",
+    r"|\bheld (?:in|at|on|remotely)\b"
+    r"|^\s*agenda (?:and minutes )?for .+ on \w+day\b",  # modern.gov page titles
     re.IGNORECASE,
 )
 

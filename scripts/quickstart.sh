@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The main job on a fresh clone: install, index the bundled sample papers, answer a sample question.
+# The main job on a fresh clone: install, index the bundled sample papers, answer a sample question,
+# then start the web UI on http://127.0.0.1:7860 (Ctrl-C stops it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
@@ -9,4 +10,4 @@ qa index papers/
 qa stats
 qa ask "What saving was SEND transport on track to deliver?"
 echo
-echo "Ready. Try: .venv/bin/qa ask \"What was agreed about SEND transport at the September 2025 meeting?\""
+exec qa serve "$@"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -77,3 +78,35 @@ def leicester(tmp_path_factory):
         mp.undo()
     assert report.ok and len(report.added) == 2, report
     return a
+
+
+@pytest.fixture(scope="module")
+def served(leicester, tmp_path_factory):
+    """The UI over (a copy of) the Leicester index, served by uvicorn on a free local port."""
+    import socket
+
+    import uvicorn
+
+    from qa.assistant import Assistant
+    from qa.config import load_settings
+    from qa.ui import build_app
+
+    data = tmp_path_factory.mktemp("ui-index") / "index"
+    shutil.copytree(leicester.settings.data_dir, data)  # uploads in one module never reach another
+    mp = pytest.MonkeyPatch()
+    mp.setenv("QA_INDEX__EMBED_MODEL", "all-MiniLM-L6-v2")
+    assistant = Assistant(load_settings(data_dir=data))
+    assistant.retriever.chunk_count()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(build_app(assistant), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    ready = threading.Event()
+    while not server.started and thread.is_alive():
+        ready.wait(0.05)
+    yield f"http://127.0.0.1:{port}/", assistant
+    server.should_exit = True
+    thread.join(timeout=10)
+    mp.undo()

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -102,38 +100,6 @@ def test_pdf_route_serves_indexed_papers_only(assistant):
     assert got.status_code == 200 and got.headers["content-type"] == "application/pdf" and got.content.startswith(b"%PDF")
     assert client.get("/paper/../../etc/passwd").status_code == 404
     assert client.get("/paper/" + "0" * 64).status_code == 404
-
-
-@pytest.fixture(scope="module")
-def served(leicester, tmp_path_factory):
-    """The UI over (a copy of) the Leicester index, served by uvicorn on a free local port."""
-    import socket
-
-    import uvicorn
-
-    from qa.assistant import Assistant
-    from qa.config import load_settings
-    from qa.ui import build_app
-
-    data = tmp_path_factory.mktemp("ui-index") / "index"
-    shutil.copytree(leicester.settings.data_dir, data)
-    mp = pytest.MonkeyPatch()
-    mp.setenv("QA_INDEX__EMBED_MODEL", "all-MiniLM-L6-v2")
-    assistant = Assistant(load_settings(data_dir=data))
-    assistant.retriever.chunk_count()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(build_app(assistant), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    ready = threading.Event()
-    while not server.started and thread.is_alive():
-        ready.wait(0.05)
-    yield f"http://127.0.0.1:{port}/", assistant
-    server.should_exit = True
-    thread.join(timeout=10)
-    mp.undo()
 
 
 def _ask(url: str, question: str, council: str = "Any"):
