@@ -16,6 +16,8 @@ from index.types import DocType, IndexReport
 from . import answer as answer_mod
 from .cite import abstain, build_answer
 from .config import Settings, load_settings
+from .generate import GeneratedAnswer
+from .llm import LLMUnavailable, make_llm
 from .retrieve import HybridRetriever
 from .types import Answer, Filters, Hit
 
@@ -81,13 +83,64 @@ class Assistant:
 
     def ask(self, question: str, filters: Filters | None = None, top_k: int | None = None) -> Answer:
         """Answer a question from the papers with verified citations, or abstain."""
+        result = None
+        for event in self.ask_stream(question, filters, top_k):
+            if isinstance(event, Answer):
+                result = event
+        return result
+
+    def ask_stream(self, question: str, filters: Filters | None = None, top_k: int | None = None):
+        """Yield verified answer sentences (str) as they are ready, then the final Answer.
+
+        With a generative backend, each sentence is released only after the verifier passed it; if the
+        LLM fails, is too slow, or nothing it wrote survives, the extractive answer is given instead.
+        """
         started = time.perf_counter()
         if self.retriever.chunk_count() == 0:
             raise CouncilQAError(f"the index at {self.settings.data_dir} is empty. Build one with: qa index PAPERS_DIR")
         hits = self.retrieve(question, filters, top_k)
-        result = self._answer(question, hits)
+        result = None
+        if self.llm is not None and hits:
+            run = GeneratedAnswer(question, hits, self.llm, self.store, self.settings.llm_timeout_s)
+            released = []
+            try:
+                for sentence in run.stream():
+                    released.append(sentence)
+                    yield sentence.text
+                result = run.answer(released)
+                if not released and not run.abstained:
+                    result = None  # nothing survived verification: fall back
+            except LLMUnavailable as exc:
+                notice = f"{exc}; showing the extractive answer"
+                if released:  # what was already shown stays, verified
+                    result = run.answer(released)
+                    result.notice = notice
+                else:
+                    result = self._answer(question, hits)
+                    result.mode, result.notice = "extractive-fallback", notice
+            if result is None:
+                result = self._answer(question, hits)
+                result.mode = "extractive-fallback"
+                result.removed = [{"sentence": r.text, "reason": r.reason} for r in run.removed]
+                result.notice = "no generated sentence passed verification; showing the extractive answer"
+                for piece in _sentences(result):
+                    yield piece
+            elif result.mode == "extractive-fallback":
+                for piece in _sentences(result):
+                    yield piece
+        else:
+            result = self._answer(question, hits)
+            for piece in _sentences(result):
+                yield piece
         result.latency_s = time.perf_counter() - started
-        return result
+        yield result
+
+    @property
+    def llm(self):
+        """The configured generative LLM, or None for extractive answers."""
+        if not hasattr(self, "_llm"):
+            self._llm = make_llm(self.settings)
+        return self._llm
 
     def evidence(self, question: str, hits: list[Hit]) -> tuple[float, list[answer_mod.Scored]]:
         """How much of the question the best passage covers, and the scored candidate sentences."""
@@ -149,3 +202,10 @@ class Assistant:
     def stats(self) -> dict:
         """What the index holds."""
         return self.store.stats()
+
+
+def _sentences(a: Answer) -> list[str]:
+    """An extractive answer's text split at its citation markers, for streaming."""
+    import re
+
+    return [p for p in re.split(r"(?<=\]) (?=\S)", a.text) if p]

@@ -28,11 +28,11 @@ def _known_errors():
         raise click.ClickException(str(exc)) from exc
 
 
-def _assistant(ctx: click.Context, create: bool = False):
+def _assistant(ctx: click.Context, create: bool = False, **overrides):
     from .assistant import Assistant
 
     with _known_errors():
-        return Assistant(load_settings(data_dir=ctx.obj.get("data_dir")), create=create)
+        return Assistant(load_settings(data_dir=ctx.obj.get("data_dir"), **overrides), create=create)
 
 
 def _date(ctx, param, value: str | None) -> date | None:
@@ -132,8 +132,9 @@ def index(ctx: click.Context, paths: tuple[Path, ...], manifests: tuple[Path, ..
 @click.argument("question")
 @filter_options
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON (stdout holds only the JSON).")
+@click.option("--stream", is_flag=True, help="Print each verified sentence as soon as it is ready.")
 @click.pass_context
-def ask(ctx, question, council, committee, date_from, date_to, doc_type, top_k, as_json) -> None:
+def ask(ctx, question, council, committee, date_from, date_to, doc_type, top_k, as_json, stream) -> None:
     """Answer QUESTION from the indexed papers, citing meeting, item and page.
 
     \b
@@ -142,7 +143,21 @@ def ask(ctx, question, council, committee, date_from, date_to, doc_type, top_k, 
       qa ask "How many children were subject to child protection plans?" --council leicester --json
     """
     assistant = _assistant(ctx)
+    from .types import Answer
+
     with _known_errors():
+        if stream and not as_json:
+            result = None
+            for event in assistant.ask_stream(question, _filters(council, committee, date_from, date_to, doc_type), top_k):
+                if isinstance(event, Answer):
+                    result = event
+                else:
+                    click.echo(event + " ", nl=False)
+            click.echo()
+            if result.notice:
+                click.echo(f"({result.notice})")
+            click.echo(render.sources_text(result).lstrip("\n"))
+            return
         result = assistant.ask(question, _filters(council, committee, date_from, date_to, doc_type), top_k)
     if as_json:
         click.echo(json.dumps(render.answer_dict(result), ensure_ascii=False, indent=2))
@@ -187,8 +202,9 @@ def stats(ctx, as_json: bool) -> None:
 @click.option("--check", is_flag=True, help="Exit 1 if a metric falls below its floor or drops more than the tolerance from the baseline.")
 @click.option("--update-baseline", is_flag=True, help="Rewrite the baseline's metrics with this run's (keeps floors and tolerance).")
 @click.option("--compare", is_flag=True, help="Also run a default llama-index pipeline and plain BM25 on the same corpus (needs --corpus).")
+@click.option("--llm", type=click.Choice(["extractive", "openai-like", "ollama", "llamacpp"]), help="Answer backend to score (default: the configured one, QA_LLM).")
 @click.pass_context
-def eval_cmd(ctx, questions, corpus, out, report, baseline, check, update_baseline, compare) -> None:
+def eval_cmd(ctx, questions, corpus, out, report, baseline, check, update_baseline, compare, llm) -> None:
     """Score answers on known Q&A pairs: retrieval recall, answers, citations, abstention, latency.
 
     \b
@@ -203,7 +219,7 @@ def eval_cmd(ctx, questions, corpus, out, report, baseline, check, update_baseli
 
     if compare and not corpus:
         raise click.UsageError("--compare needs --corpus (the baselines index the same folder)")
-    assistant = _assistant(ctx, create=True)
+    assistant = _assistant(ctx, create=True, llm=llm)
     qs = load_questions(questions)
     results, latencies = [], []
     with _known_errors():

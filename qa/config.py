@@ -91,6 +91,15 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="QA_", env_nested_delimiter="__", extra="forbid")
 
+    llm: Literal["extractive", "openai-like", "ollama", "llamacpp"] = Field(
+        "extractive", description="Answer backend: extractive (no LLM, the default) or a generative one (env QA_LLM)."
+    )
+    llm_url: str | None = Field(None, description="Base URL of the LLM server (openai-like: http://host:port/v1; ollama: http://host:11434).")
+    llm_model: str | None = Field(None, description="Model name the LLM server knows.")
+    llm_api_key: str | None = Field(None, description="API key, if the server needs one.")
+    llm_gguf: Path | None = Field(None, description="A local .gguf model file for the llamacpp backend.")
+    llm_timeout_s: float = Field(30.0, gt=0, description="Give up on the LLM after this many seconds and show the extractive answer.")
+    llm_max_tokens: int = Field(300, ge=16, description="Most tokens the LLM may write.")
     data_dir: Path = Field(
         Path("councilqa-index"),
         description="Where the index (Chroma + catalog) lives; env QA_HOME or QA_DATA_DIR.",

@@ -122,6 +122,9 @@ def summarise(results: list[Result]) -> dict:
         "false_abstention_rate": frac(answerable, lambda r: r.answer.abstained),
         "latency_p50_s": round(lat[len(lat) // 2], 3),
         "latency_p95_s": round(lat[min(len(lat) - 1, int(0.95 * len(lat)))], 3),
+        "generative_answers": sum(1 for r in results if r.answer.mode == "generative"),
+        "fallbacks": sum(1 for r in results if r.answer.mode == "extractive-fallback"),
+        "sentences_removed": sum(len(r.answer.removed) for r in results),
     }
 
 

@@ -59,6 +59,9 @@ def answer_dict(a: Answer) -> dict:
         "citations": [citation_dict(c) for c in a.citations],
         "retrieved": [hit_dict(h) for h in a.hits],
         "latency_s": round(a.latency_s, 3),
+        "mode": a.mode,
+        "verified": a.verified,
+        "removed": a.removed,
     }
 
 
@@ -86,21 +89,29 @@ def citation_line(c: Citation) -> str:
     return f"[{c.n}] " + ", ".join(b for b in bits if b) + f" — {c.source}"
 
 
-def answer_text(a: Answer) -> str:
-    """An answer for the terminal: the text, then one line per citation with its quote."""
-    lines = [a.text]
+def sources_text(a: Answer) -> str:
+    """The block under an answer in the terminal: each citation with its quote, or the closest passages."""
+    lines: list[str] = []
     if a.citations:
-        lines.append("")
-        lines.append("Sources:")
+        lines += ["", "Sources:"]
         for c in a.citations:
             lines.append(citation_line(c))
             lines.append(f'    "{c.text}"')
     elif a.abstained and a.hits:
-        lines.append("")
-        lines.append("Closest passages found (none answers the question):")
+        lines += ["", "Closest passages found (none answers the question):"]
         for h in a.hits[:3]:
-            lines.append(f"  - {h.chunk.source} {page_name(*(lambda s: (s.label, s.pdf_page))(h.chunk.spans[0]))} {h.chunk.heading}".rstrip())
+            span = h.chunk.spans[0] if h.chunk.spans else None
+            where = page_name(span.label, span.pdf_page) if span else ""
+            lines.append(f"  - {h.chunk.source} {where} {h.chunk.heading}".rstrip())
+    if a.removed:
+        lines += ["", f"({len(a.removed)} generated sentence(s) removed by the verifier)"]
     return "\n".join(lines)
+
+
+def answer_text(a: Answer) -> str:
+    """An answer for the terminal: a notice if it fell back, the text, then its sources."""
+    head = [f"({a.notice})"] if a.notice else []
+    return "\n".join([*head, a.text]) + sources_text(a)
 
 
 def hits_text(hits: list[Hit]) -> str:

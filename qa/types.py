@@ -77,3 +77,7 @@ class Answer:
     abstained: bool = False
     latency_s: float = 0.0
     dropped: list[str] = field(default_factory=list)  # quotes that failed verification
+    mode: str = "extractive"  # "extractive", "generative", or "extractive-fallback" when the LLM failed or nothing survived
+    verified: bool = True  # every sentence shown passed verification
+    removed: list[dict] = field(default_factory=list)  # generated sentences the verifier removed, with reasons
+    notice: str = ""  # why the answer fell back to extractive, for people

@@ -78,16 +78,20 @@ def ask_stream(assistant: Assistant, question: str, history: list, session: Sess
     f = parse_filters(*filters)
     history = list(history or []) + [{"role": "user", "content": render.escape_md(question)}]
     yield history + [{"role": "assistant", "content": "Searching the papers…"}], gr.update(), session
+    shown, answer = "", None
     try:
-        answer = assistant.ask(question, f)
+        for event in assistant.ask_stream(question, f):
+            if isinstance(event, Answer):
+                answer = event
+            else:  # a verified sentence, shown as soon as it is ready
+                shown = f"{shown} {render.escape_md(event)}".strip()
+                yield history + [{"role": "assistant", "content": shown}], gr.update(), session
     except CouncilQAError as exc:
         raise gr.Error(str(exc)) from None  # library messages carry no paper text
-    pieces = render.answer_sentences_markdown(answer)
-    shown = ""
-    for piece in pieces:
-        shown = f"{shown} {piece}".strip()
-        yield history + [{"role": "assistant", "content": shown}], gr.update(), session
-    final = shown + render.sources_markdown(answer)
+    final = " ".join(render.answer_sentences_markdown(answer))
+    if answer.notice:
+        final = f"_{render.escape_md(answer.notice)}_\n\n{final}"
+    final += render.sources_markdown(answer)
     history = history + [{"role": "assistant", "content": final}]
     session.citations = citation_record(answer)
     session.answers[len(history) - 1] = {**render.answer_dict(answer), "filters": {k: str(v) for k, v in f.__dict__.items() if v}}

@@ -42,18 +42,28 @@ def page(served):
         browser.close()
 
 
+_AFTER = "(q) => { const t = document.querySelector('#chat').innerText; const i = t.lastIndexOf(q); return i < 0 ? null : t.slice(i + q.length); }"
+
+
 def _ask(pg, question: str, expect: str) -> tuple[float, float]:
-    """Type a question, click Ask; seconds to the first streamed text and to the full answer with sources."""
+    """Type a question, click Ask; seconds to the first streamed sentence and to the full answer with sources."""
     pg.fill("#question textarea", question)
     started = time.perf_counter()
     pg.click("#ask")
     pg.wait_for_function(
-        "document.querySelector('#chat').innerText.match(/\\[1\\]|don't answer/)", timeout=60_000
+        f"(q) => {{ const a = ({_AFTER})(q); return a !== null && a.trim().length > 0 && !a.includes('Searching the papers'); }}",
+        arg=question,
+        timeout=120_000,
     )
     first = time.perf_counter() - started
-    pg.wait_for_function(f"document.querySelector('#chat').innerText.includes({expect!r})", timeout=60_000)
-    pg.wait_for_selector("#sources label", timeout=60_000)
-    return first, time.perf_counter() - started
+    pg.wait_for_function(
+        f"([q, e]) => {{ const a = ({_AFTER})(q); return a !== null && a.includes(e) && (a.includes('Sources') || a.includes(\"don't answer\")); }}",
+        arg=[question, expect],
+        timeout=120_000,
+    )
+    full = time.perf_counter() - started
+    pg.wait_for_selector("#sources label", timeout=120_000)
+    return first, full
 
 
 def test_question_answer_source_and_page_preview(page):
