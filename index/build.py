@@ -11,6 +11,7 @@ from pathlib import Path
 from llama_index.core.schema import MetadataMode
 
 from .chunk import ChunkOptions, chunk_pages
+from .decisions import extract_records
 from .discover import Found, discover, file_hash, find_manifests
 from .embed import load_embedder
 from .errors import CouncilQAError, ParseError
@@ -128,7 +129,10 @@ def build_index(
             texts = [c.to_node().get_content(metadata_mode=MetadataMode.EMBED) for c in chunks]
             embeddings = embedder.get_text_embedding_batch(texts)
             store.add_chunks(chunks, embeddings)
-            store.commit_paper(paper, pages, len(chunks), replaces=previous.id if previous else None)
+            records = extract_records(chunks)
+            if records:
+                store.add_record_embeddings(paper.id, records, embedder.get_text_embedding_batch([r.search_text() for r in records]))
+            store.commit_paper(paper, pages, len(chunks), replaces=previous.id if previous else None, records=records)
             if previous:
                 store.delete_paper_chunks([previous.id])
                 report.updated.append(source)

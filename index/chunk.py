@@ -18,6 +18,8 @@ from .types import Chunk, DocType, Page, PaperMeta, Span
 
 # "173. SEND TRANSPORT UPDATE", "7. VERBAL OFSTED UPDATE/ CHILDREN'S SOCIAL Appendix B"
 ITEM_HEADING = re.compile(r"^\s*(?:Item\s+)?(\d{1,4}[a-z]?)\.?\s+([A-Z][A-Z0-9 ,'’&()/:\-–.]{3,}?)\s*(?:Appendix [A-Z0-9]+)?\s*$")
+MIXED_HEADING = re.compile(r"^\s*(\d{1,4})\.\s+([A-Z].{3,150})$")
+ITEM_REF = re.compile(r"^\(Item\s+\d+[a-z]?\)$", re.IGNORECASE)
 APPENDIX_HEADING = re.compile(r"^\s*(Appendix|Annex)\s+([A-Z0-9]{1,3})\b\.?\s*(.*)$", re.IGNORECASE)
 MINUTES_HEADING = re.compile(
     r"^\s*minutes of (?:the )?(?:proceedings at )?(?:a |an )?(?:special |annual |extraordinary |statutory budget )?meeting\b",
@@ -109,7 +111,16 @@ def chunk_pages(paper_id: str, source: str, meta: PaperMeta, pages: list[Page], 
                     state.committee = committee
                 state.item = state.item_title = ""
             heading = ITEM_HEADING.match(text)
-            if heading and _is_upper_line(heading.group(2)) and len(heading.group(2).split()) >= 1:
+            mixed = MIXED_HEADING.match(text)
+            if mixed and any(ITEM_REF.match(lines[k].strip()) for k in range(n + 1, min(n + 3, len(lines)))):
+                # "291. Capital Programme 2025-35 and ..." then "(Item 6)": Kent-style minute headings
+                flush()
+                state.item = mixed.group(1)
+                title = mixed.group(2).strip()
+                if n + 1 < len(lines) and not ITEM_REF.match(lines[n + 1].strip()):
+                    title = f"{title} {lines[n + 1].strip()}"
+                state.item_title = title[:160]
+            elif heading and _is_upper_line(heading.group(2)) and len(heading.group(2).split()) >= 1:
                 flush()
                 state.item = heading.group(1)
                 title = heading.group(2).strip()

@@ -8,6 +8,7 @@ orphans, ignored by retrieval and deleted at the next build.
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 import time
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import IndexMissing, StoreError
+from .decisions import Record
 from .types import Chunk, DocType, Page, Paper, PaperMeta
 
 log = logging.getLogger(__name__)
@@ -34,6 +36,12 @@ CREATE TABLE IF NOT EXISTS pages (
     PRIMARY KEY (paper_id, page_index)
 );
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS records (
+    paper_id TEXT NOT NULL, n INTEGER NOT NULL, type TEXT NOT NULL, kind TEXT, text TEXT NOT NULL,
+    chunk_id TEXT, item TEXT, item_title TEXT, meeting_date TEXT, page_index INTEGER, pdf_page INTEGER,
+    label TEXT, mover TEXT, seconder TEXT, votes TEXT, due TEXT, who TEXT,
+    PRIMARY KEY (paper_id, n)
+);
 """
 
 
@@ -71,29 +79,28 @@ class IndexStore:
         data_dir.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(str(catalog), check_same_thread=False, timeout=30)
         self.db.executescript(SCHEMA)
+        self._client = None
         self._collection = None
+        self._records_collection = None
 
     # ------------------------------------------------------------ chroma
     @property
-    def collection(self):
-        """The Chroma collection (embedded PersistentClient by default, HttpClient when a host is set)."""
-        if self._collection is None:
+    def client(self):
+        """The Chroma client: embedded PersistentClient by default, HttpClient when a host is set."""
+        if self._client is None:
             import chromadb
             from chromadb.config import Settings as ChromaSettings
 
             chroma_settings = ChromaSettings(anonymized_telemetry=False)
             try:
                 if self.config.chroma_host:
-                    client = chromadb.HttpClient(
+                    self._client = chromadb.HttpClient(
                         host=self.config.chroma_host, port=self.config.chroma_port, settings=chroma_settings
                     )
                 else:
-                    client = chromadb.PersistentClient(
+                    self._client = chromadb.PersistentClient(
                         path=str(Path(self.config.data_dir) / "chroma"), settings=chroma_settings
                     )
-                self._collection = client.get_or_create_collection(
-                    self.config.collection, metadata={"hnsw:space": "cosine"}, embedding_function=None
-                )
             except Exception as exc:  # chromadb raises many types; name the place and the cause
                 where = (
                     f"Chroma server {self.config.chroma_host}:{self.config.chroma_port}"
@@ -101,6 +108,19 @@ class IndexStore:
                     else f"{self.config.data_dir}/chroma"
                 )
                 raise StoreError(f"cannot open the Chroma index at {where}: {exc}") from exc
+        return self._client
+
+    def _get_collection(self, name: str):
+        try:
+            return self.client.get_or_create_collection(name, metadata={"hnsw:space": "cosine"}, embedding_function=None)
+        except Exception as exc:
+            raise StoreError(f"cannot open Chroma collection {name}: {exc}") from exc
+
+    @property
+    def collection(self):
+        """The Chroma collection of chunks."""
+        if self._collection is None:
+            self._collection = self._get_collection(self.config.collection)
         return self._collection
 
     def vector_store(self):
@@ -120,9 +140,10 @@ class IndexStore:
             self.vector_store().add(nodes[start : start + 1000])
 
     def delete_paper_chunks(self, paper_ids: list[str]) -> None:
-        """Remove every chunk of these papers from Chroma."""
+        """Remove every chunk (and record embedding) of these papers from Chroma."""
         for pid in paper_ids:
             self.collection.delete(where={"paper_id": pid})
+            self.records_collection.delete(where={"paper_id": pid})
 
     def all_chunks(self) -> list[Chunk]:
         """Every chunk of every catalogued paper (orphans left out), in paper and position order."""
@@ -136,6 +157,13 @@ class IndexStore:
                     out.append(Chunk.from_metadata(cid, doc or "", meta))
         out.sort(key=lambda c: (c.paper_id, c.position))
         return out
+
+    def get_chunk(self, chunk_id: str) -> Chunk | None:
+        """One chunk by id."""
+        got = self.collection.get(ids=[chunk_id], include=["documents", "metadatas"])
+        if not got["ids"]:
+            return None
+        return Chunk.from_metadata(got["ids"][0], got["documents"][0] or "", got["metadatas"][0])
 
     def orphan_paper_ids(self) -> set[str]:
         """Paper ids that have chunks in Chroma but no catalog row."""
@@ -170,14 +198,27 @@ class IndexStore:
         """The catalog row of one paper."""
         return self._paper_where("id", paper_id)
 
-    def commit_paper(self, paper: Paper, pages: list[Page], n_chunks: int, replaces: str | None = None) -> None:
-        """Record a paper as indexed (one transaction); drop the row of the version it replaces."""
+    def commit_paper(
+        self, paper: Paper, pages: list[Page], n_chunks: int, replaces: str | None = None, records: list[Record] | None = None
+    ) -> None:
+        """Record a paper as indexed with its pages and decision/commitment records (one transaction);
+        drop the rows of the version it replaces."""
         m = paper.meta
         with self.db:
-            if replaces:
-                self.db.execute("DELETE FROM papers WHERE id = ?", (replaces,))
-                self.db.execute("DELETE FROM pages WHERE paper_id = ?", (replaces,))
-            self.db.execute("DELETE FROM pages WHERE paper_id = ?", (paper.id,))
+            for pid in {replaces, paper.id} - {None}:
+                for table in ("papers", "pages", "records"):
+                    self.db.execute(f"DELETE FROM {table} WHERE {'id' if table == 'papers' else 'paper_id'} = ?", (pid,))
+            self.db.executemany(
+                "INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        paper.id, n, r.type, r.kind, r.text, r.chunk_id, r.item, r.item_title,
+                        r.meeting_date.isoformat() if r.meeting_date else None, r.page_index, r.pdf_page, r.label,
+                        r.mover, r.seconder, json.dumps(r.votes) if r.votes else None, r.due, r.who,
+                    )
+                    for n, r in enumerate(records or [])
+                ],
+            )
             self.db.executemany(
                 "INSERT INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(paper.id, i, p.pdf_page, p.label, p.item, p.item_title, p.text) for i, p in enumerate(pages)],
@@ -206,8 +247,41 @@ class IndexStore:
             for pid in paper_ids:
                 self.db.execute("DELETE FROM papers WHERE id = ?", (pid,))
                 self.db.execute("DELETE FROM pages WHERE paper_id = ?", (pid,))
+                self.db.execute("DELETE FROM records WHERE paper_id = ?", (pid,))
             self._bump_generation()
         self.delete_paper_chunks(paper_ids)
+
+    def records(self, type_: str | None = None) -> list[StoredRecord]:
+        """Every decision/commitment record of the indexed papers (or of one type), in meeting order."""
+        sql = (
+            "SELECT r.paper_id, r.n, r.type, r.kind, r.text, r.chunk_id, r.item, r.item_title, r.meeting_date, r.page_index,"
+            " r.pdf_page, r.label, r.mover, r.seconder, r.votes, r.due, r.who, p.source, p.council, p.committee"
+            " FROM records r JOIN papers p ON p.id = r.paper_id"
+        )
+        args: tuple = ()
+        if type_:
+            sql += " WHERE r.type = ?"
+            args = (type_,)
+        rows = self.db.execute(sql + " ORDER BY r.meeting_date, p.source, r.n", args).fetchall()
+        return [_row_to_record(row) for row in rows]
+
+    def add_record_embeddings(self, paper_id: str, records: list[Record], embeddings: list[list[float]]) -> None:
+        """Store record embeddings (for topic search) in a second collection beside the chunks."""
+        if not records:
+            return
+        self.records_collection.upsert(
+            ids=[record_id(paper_id, n) for n in range(len(records))],
+            embeddings=embeddings,
+            documents=[r.text for r in records],
+            metadatas=[{"paper_id": paper_id, "n": n, "type": r.type} for n, r in enumerate(records)],
+        )
+
+    @property
+    def records_collection(self):
+        """The Chroma collection of decision/commitment record embeddings."""
+        if self._records_collection is None:
+            self._records_collection = self._get_collection(f"{self.config.collection}_records")
+        return self._records_collection
 
     def pages(self, paper_id: str) -> list[Page]:
         """The stored page texts of a paper, in order."""
@@ -269,3 +343,38 @@ def _row_to_paper(row) -> CatalogPaper:
         title=title,
     )
     return CatalogPaper(pid, path, source, meta, pages or 0, chunks or 0)
+
+
+def record_id(paper_id: str, n: int) -> str:
+    """The id of a paper's n-th record in the records collection."""
+    return f"{paper_id[:16]}-r{n:04d}"
+
+
+@dataclass
+class StoredRecord:
+    """A record as stored: the extracted Record plus its paper's id, source, council and committee."""
+
+    paper_id: str
+    n: int
+    record: Record
+    source: str
+    council: str
+    committee: str
+
+    @property
+    def id(self) -> str:
+        """Its id in the records collection."""
+        return record_id(self.paper_id, self.n)
+
+
+def _row_to_record(row) -> StoredRecord:
+    from datetime import date
+
+    (pid, n, type_, kind, text, chunk_id, item, item_title, iso, page_index, pdf_page, label, mover, seconder, votes, due, who,
+     source, council, committee) = row
+    rec = Record(
+        type=type_, text=text, kind=kind or "", chunk_id=chunk_id or "", item=item or "", item_title=item_title or "",
+        meeting_date=date.fromisoformat(iso) if iso else None, page_index=page_index or 0, pdf_page=pdf_page, label=label,
+        mover=mover, seconder=seconder, votes=json.loads(votes) if votes else {}, due=due, who=who,
+    )
+    return StoredRecord(pid, n, rec, source, council or "", committee or "")

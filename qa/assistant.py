@@ -10,7 +10,7 @@ from index.build import Progress, build_index
 from index.discover import file_hash
 from index.embed import load_embedder
 from index.errors import CouncilQAError
-from index.store import IndexStore
+from index.store import IndexStore, StoredRecord
 from index.types import DocType, IndexReport
 
 from . import answer as answer_mod
@@ -18,6 +18,7 @@ from .cite import abstain, build_answer
 from .config import Settings, load_settings
 from .generate import GeneratedAnswer
 from .llm import LLMUnavailable, make_llm
+from .register import RecordFilters, Register
 from .retrieve import HybridRetriever
 from .types import Answer, Filters, Hit
 
@@ -30,6 +31,7 @@ class Assistant:
         self.store = IndexStore(self.settings.store_config(), create=create)
         self._embedder = None
         self._retriever: HybridRetriever | None = None
+        self._register: Register | None = None
 
     @property
     def embedder(self):
@@ -151,13 +153,61 @@ class Assistant:
         best_coverage = max(answer_mod.coverage(weights, h.chunk, stem) for h in hits)
         return best_coverage, answer_mod.score_sentences(question, hits, self.embedder, weights, stem)
 
+    @property
+    def register(self) -> Register:
+        """The decisions and commitments register of this index."""
+        if self._register is None:
+            self._register = Register(self.store, self.embedder, self.settings.retrieval.bm25_weight)
+        return self._register
+
+    def decisions(self, topic: str | None = None, filters: RecordFilters | None = None, limit: int = 50) -> list[StoredRecord]:
+        """Decisions (agreed, noted, resolved, amendments with votes), by topic or in meeting order."""
+        return self.register.list("decision", filters, topic, limit)
+
+    def actions(self, topic: str | None = None, filters: RecordFilters | None = None, limit: int = 50) -> list[StoredRecord]:
+        """Commitments and actions (what was promised, by whom, due when)."""
+        return self.register.list("commitment", filters, topic, limit)
+
+    def _register_answer(self, question: str, hits: list[Hit]) -> Answer | None:
+        """For "what was agreed/decided" questions: the decisions recorded for the best-matching items."""
+        keys: list[tuple[str, str]] = []
+        for h in hits[:3]:
+            key = (h.chunk.paper_id, h.chunk.item)
+            if h.chunk.item and key not in keys:
+                keys.append(key)
+        for rank, key in enumerate(keys):
+            records = self.register.for_items([key])
+            if not records:
+                continue
+            hits = list(hits)
+            sentences = []
+            for r in records[: self.settings.answer.max_sentences]:
+                chunk = next((h.chunk for h in hits if h.chunk.id == r.record.chunk_id), None) or self.store.get_chunk(r.record.chunk_id)
+                if chunk is None:
+                    continue
+                if all(h.chunk.id != chunk.id for h in hits):  # the register found it: it is retrieved now
+                    hits.append(Hit(chunk=chunk, score=0.0))
+                sentences.append(
+                    answer_mod.Scored(
+                        answer_mod.Sentence(r.record.text, rank, chunk, r.record.page_index, r.record.pdf_page, r.record.label, True),
+                        1.0, 1.0, 1.0,
+                    )
+                )
+            if sentences:
+                return build_answer(question, hits, sentences, self.store, with_context=True)
+        return None
+
     def _answer(self, question: str, hits: list[Hit]) -> Answer:
         cfg = self.settings.answer
         best_coverage, scored = self.evidence(question, hits)
         if not scored or best_coverage < cfg.min_coverage or scored[0].score < cfg.min_score:
             return abstain(question, hits)
-        chosen = answer_mod.pick_sentences(scored, cfg)
         kinds = answer_mod.question_kind(question)
+        if "decision" in kinds:
+            from_register = self._register_answer(question, hits)
+            if from_register is not None and not from_register.abstained:
+                return from_register
+        chosen = answer_mod.pick_sentences(scored, cfg)
         # decisions always say which meeting and item they belong to; dates only when the quote has none
         context = True if "decision" in kinds else (None if "date" in kinds else False)
         return build_answer(question, hits, chosen, self.store, with_context=context)

@@ -182,6 +182,59 @@ def retrieve(ctx, question, council, committee, date_from, date_to, doc_type, to
 
 
 @cli.command()
+@click.option("--topic", help="Only decisions about this topic (hybrid search over the register).")
+@click.option("--committee", help="Only this committee (any part of its name).")
+@click.option("--from", "date_from", callback=_date, help="Meetings on or after this date (YYYY-MM-DD).")
+@click.option("--to", "date_to", callback=_date, help="Meetings on or before this date (YYYY-MM-DD).")
+@click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+def decisions(ctx, topic, committee, date_from, date_to, limit, as_json) -> None:
+    """What was agreed, noted or resolved, with amendments' mover, seconder and votes.
+
+    \b
+    Examples:
+      qa decisions --topic "SEND transport"
+      qa decisions --committee "County Council" --from 2025-02-01 --json
+    """
+    from .register import RecordFilters
+
+    assistant = _assistant(ctx)
+    with _known_errors():
+        rows = assistant.decisions(topic, RecordFilters(committee=committee, date_from=date_from, date_to=date_to), limit)
+    if as_json:
+        click.echo(json.dumps([render.record_dict(r) for r in rows], ensure_ascii=False, indent=2))
+    else:
+        click.echo(render.records_table(rows, "decision") or "No decisions found.")
+
+
+@cli.command()
+@click.option("--topic", help="Only commitments about this topic.")
+@click.option("--due-before", callback=_date, help="Only those due before this date (YYYY-MM-DD).")
+@click.option("--committee", help="Only this committee (any part of its name).")
+@click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+def actions(ctx, topic, due_before, committee, limit, as_json) -> None:
+    """What was promised for later: what, who (if stated), due when, and where it was said.
+
+    \b
+    Examples:
+      qa actions --topic "SEND transport"
+      qa actions --due-before 2026-04-01 --json
+    """
+    from .register import RecordFilters
+
+    assistant = _assistant(ctx)
+    with _known_errors():
+        rows = assistant.actions(topic, RecordFilters(committee=committee, due_before=due_before), limit)
+    if as_json:
+        click.echo(json.dumps([render.record_dict(r) for r in rows], ensure_ascii=False, indent=2))
+    else:
+        click.echo(render.records_table(rows, "commitment") or "No commitments found.")
+
+
+@cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_context
 def stats(ctx, as_json: bool) -> None:
@@ -203,8 +256,9 @@ def stats(ctx, as_json: bool) -> None:
 @click.option("--update-baseline", is_flag=True, help="Rewrite the baseline's metrics with this run's (keeps floors and tolerance).")
 @click.option("--compare", is_flag=True, help="Also run a default llama-index pipeline and plain BM25 on the same corpus (needs --corpus).")
 @click.option("--llm", type=click.Choice(["extractive", "openai-like", "ollama", "llamacpp"]), help="Answer backend to score (default: the configured one, QA_LLM).")
+@click.option("--decisions", "score_decisions", is_flag=True, help="QUESTIONS is a decisions/commitments label file: score the register's precision and recall.")
 @click.pass_context
-def eval_cmd(ctx, questions, corpus, out, report, baseline, check, update_baseline, compare, llm) -> None:
+def eval_cmd(ctx, questions, corpus, out, report, baseline, check, update_baseline, compare, llm, score_decisions) -> None:
     """Score answers on known Q&A pairs: retrieval recall, answers, citations, abstention, latency.
 
     \b
@@ -212,6 +266,7 @@ def eval_cmd(ctx, questions, corpus, out, report, baseline, check, update_baseli
       qa eval eval/smoke.jsonl --corpus papers --check
       qa eval eval/questions.jsonl --corpus ../shared/corpus --out r.jsonl --report r.md
       qa eval eval/questions.jsonl --corpus ../shared/corpus --compare
+      qa eval eval/decisions.jsonl --decisions --corpus ../shared/corpus
     """
     import time
 
@@ -220,6 +275,17 @@ def eval_cmd(ctx, questions, corpus, out, report, baseline, check, update_baseli
     if compare and not corpus:
         raise click.UsageError("--compare needs --corpus (the baselines index the same folder)")
     assistant = _assistant(ctx, create=True, llm=llm)
+    if score_decisions:
+        from .evaluate import register_labels, score_register
+
+        with _known_errors():
+            if corpus:
+                click.echo(render.report_text(assistant.index([corpus])), err=True)
+            scores = score_register(assistant.store.records(), register_labels(questions))
+        click.echo(json.dumps(scores, indent=2, ensure_ascii=False))
+        for type_, m in scores.items():
+            click.echo(f"{type_}s: recall {m['recall']}, precision {m['precision']} ({m['labelled']} labelled, {m['extracted']} extracted)", err=True)
+        return
     qs = load_questions(questions)
     results, latencies = [], []
     with _known_errors():

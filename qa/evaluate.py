@@ -204,3 +204,67 @@ def report_markdown(summary: dict, tags: dict[str, dict], results: list[Result])
             lines.append(f"  - [{c.n}] {c.source} page {c.page} (PDF {c.pdf_page}), item {c.item}: \"{c.text[:200]}\"")
         lines.append("")
     return "\n".join(lines)
+
+
+def _surname(name: str | None) -> str:
+    return (name or "").replace(",", " ").split()[-1].lower() if name and name.split() else ""
+
+
+def register_labels(path: Path) -> list[dict]:
+    """Hand-labelled decisions and commitments (eval/decisions.jsonl)."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _matches(label: dict, rec) -> bool:
+    """Whether an extracted record is the labelled one: same paper and type, and the same text (or, for a
+    vote, the same mover and seconder, or the same page and outcome)."""
+    if rec.source != label["source"] or rec.record.type != label["type"]:
+        return False
+    want, have = squash(label["text_contains"]), squash(rec.record.text)
+    if want in have or (len(have) > 20 and have in want):
+        return True
+    if label.get("mover") and _surname(rec.record.mover) == _surname(label["mover"]) and _surname(rec.record.seconder) == _surname(label.get("seconder")):
+        return True
+    kind = label.get("kind") or ""
+    return bool(kind) and kind.split()[0] in {"amendment", "recommendation"} and rec.record.kind == kind and rec.record.pdf_page == label.get("pdf_page")
+
+
+def score_register(records: list, labels: list[dict]) -> dict:
+    """Precision and recall of extracted decisions and commitments against hand labels, per type.
+
+    Precision counts only records from the labelled papers and meetings; each label matches one record.
+    """
+    out: dict = {}
+    for type_ in ("decision", "commitment"):
+        wanted = [lab for lab in labels if lab["type"] == type_]
+        scope = {(lab["source"], lab.get("meeting_date")) for lab in labels}
+        got = [
+            r for r in records
+            if r.record.type == type_ and (r.source, r.record.meeting_date.isoformat() if r.record.meeting_date else None) in scope
+        ]
+        used: set[int] = set()
+        found, misses, kind_right, votes_right, votes_total = 0, [], 0, 0, 0
+        for lab in wanted:
+            hit = next((i for i, r in enumerate(got) if i not in used and _matches(lab, r)), None)
+            if hit is None:
+                misses.append(lab)
+                continue
+            used.add(hit)
+            found += 1
+            rec = got[hit].record
+            kind_right += type_ == "commitment" or rec.kind == lab.get("kind")
+            if lab.get("votes"):
+                votes_total += 1
+                votes_right += rec.votes == lab["votes"] and _surname(rec.mover) == _surname(lab.get("mover"))
+        extra = [r for i, r in enumerate(got) if i not in used]
+        out[type_] = {
+            "labelled": len(wanted),
+            "extracted": len(got),
+            "recall": round(found / len(wanted), 4) if wanted else None,
+            "precision": round(len(used) / len(got), 4) if got else None,
+            "kind_accuracy": round(kind_right / found, 4) if found and type_ == "decision" else None,
+            "votes_and_mover_right": f"{votes_right}/{votes_total}" if type_ == "decision" else None,
+            "misses": [{"id": m["id"], "kind": m.get("kind"), "text": m["text_contains"]} for m in misses],
+            "unmatched_extracted": [{"source": r.source, "pdf_page": r.record.pdf_page, "kind": r.record.kind, "text": r.record.text[:160]} for r in extra],
+        }
+    return out

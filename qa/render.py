@@ -6,6 +6,7 @@ import html
 import re
 from datetime import date
 
+from index.store import StoredRecord
 from index.types import IndexReport
 
 from .types import Answer, Citation, Hit
@@ -169,7 +170,8 @@ def compare_table(table: dict) -> str:
 def escape_md(text: str) -> str:
     """Paper text made safe for a Markdown view: HTML escaped (never rendered), Markdown markers neutralised."""
     text = html.escape(text, quote=False)
-    return re.sub(r"([\\`*_\[\]#|~])", r"\\\1", text)
+    text = re.sub(r"([\\`*_\[\]#|~])", r"\\\1", text)
+    return re.sub(r"^(\s*\d+)\.(\s)", r"\1\\.\2", text, flags=re.MULTILINE)  # "173. ..." is not a list
 
 
 def source_label(c: Citation) -> str:
@@ -200,3 +202,52 @@ def sources_markdown(a: Answer) -> str:
     lines = ["", "**Sources**", ""]
     lines += [f"- {escape_md(source_label(c))}" for c in a.citations]
     return "\n".join(lines)
+
+
+def record_dict(r: StoredRecord) -> dict:
+    """A decision or commitment for JSON."""
+    rec = r.record
+    out = {
+        "type": rec.type,
+        "kind": rec.kind or None,
+        "text": rec.text,
+        "council": r.council,
+        "committee": r.committee,
+        "meeting_date": _iso(rec.meeting_date),
+        "item": f"{rec.item}. {rec.item_title}".strip(". ") if rec.item else rec.item_title,
+        "source": r.source,
+        "page": rec.label,
+        "pdf_page": rec.pdf_page,
+        "paper_id": r.paper_id,
+    }
+    if rec.type == "decision":
+        out.update(mover=rec.mover, seconder=rec.seconder, votes=rec.votes or None)
+    else:
+        out.update(due=rec.due, who=rec.who)
+    return out
+
+
+def records_table(rows: list[StoredRecord], type_: str) -> str:
+    """Decisions or commitments as a terminal table: when, item, what, where."""
+    if not rows:
+        return ""
+    out = []
+    for r in rows:
+        rec = r.record
+        when = _iso(rec.meeting_date) or "undated"
+        where = page_name(rec.label, rec.pdf_page) or "web page"
+        item = f"item {rec.item}" if rec.item else ""
+        if type_ == "decision":
+            tag = rec.kind or "decision"
+            extra = []
+            if rec.mover:
+                extra.append(f"moved {rec.mover}, seconded {rec.seconder}")
+            if rec.votes:
+                extra.append("votes " + ", ".join(f"{k} {v}" for k, v in rec.votes.items()))
+            head = f"{when}  {r.committee}  {item}  [{tag}]" + (f"  ({'; '.join(extra)})" if extra else "")
+        else:
+            head = f"{when}  {r.committee}  {item}  due {rec.due or 'not stated'}" + (f"  by {rec.who}" if rec.who else "")
+        out.append(head.replace("    ", "  "))
+        out.append(f"    {rec.text}")
+        out.append(f"    — {r.source}, {where}")
+    return "\n".join(out)

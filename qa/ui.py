@@ -160,6 +160,45 @@ def add_papers(assistant: Assistant, files: list | None, progress=gr.Progress())
     )
 
 
+REGISTER_COLUMNS = ["Meeting", "Committee", "Item", "Kind / due", "Text", "Votes or who", "Page"]
+
+
+def register_rows(assistant: Assistant, what: str, topic: str, committee: str | None, date_from: str, date_to: str) -> list[list[str]]:
+    """Decisions or actions as table rows; each row links to its cited page (PDF) or names its item (web page)."""
+    from .register import RecordFilters
+
+    f = parse_filters(None, committee, date_from, date_to, None)
+    filters = RecordFilters(committee=f.committee, date_from=f.date_from, date_to=f.date_to)
+    try:
+        rows = (assistant.decisions if what == "Decisions" else assistant.actions)((topic or "").strip() or None, filters, 200)
+    except CouncilQAError as exc:
+        raise gr.Error(str(exc)) from None
+    out = []
+    for r in rows:
+        rec = r.record
+        if rec.type == "decision":
+            extra = ", ".join(f"{k} {v}" for k, v in rec.votes.items()) if rec.votes else ""
+            if rec.mover:
+                extra = f"moved {rec.mover}, seconded {rec.seconder}" + (f"; {extra}" if extra else "")
+            kind = rec.kind
+        else:
+            extra, kind = rec.who or "", f"due {rec.due}" if rec.due else "no date given"
+        where = render.page_name(rec.label, rec.pdf_page)
+        link = f"[{where}](/paper/{r.paper_id}#page={rec.pdf_page})" if rec.pdf_page else render.escape_md(r.source)
+        out.append(
+            [
+                rec.meeting_date.isoformat() if rec.meeting_date else "",
+                render.escape_md(r.committee),
+                render.escape_md(f"{rec.item}. {rec.item_title}".strip(". ") if rec.item else rec.item_title),
+                kind,
+                render.escape_md(rec.text),
+                render.escape_md(extra),
+                link,
+            ]
+        )
+    return out
+
+
 def build_ui(assistant: Assistant) -> gr.Blocks:
     """The Blocks app: chat with cited answers, sources with the page shown, filters, adding papers."""
     choices = assistant.filter_choices()
@@ -187,6 +226,25 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
                     sources = gr.Radio([], label="Sources: choose one to see the page", visible=False, elem_id="sources")
                     page_image = gr.Image(label="Cited page", interactive=False, elem_id="page-preview", type="pil")
                     page_note = gr.Markdown(elem_id="page-note")
+        with gr.Tab("Decisions & actions"):
+            with gr.Row():
+                what = gr.Radio(["Decisions", "Actions"], value="Decisions", label="Show", elem_id="r-what")
+                topic = gr.Textbox(label="Topic", placeholder="e.g. SEND transport", elem_id="r-topic")
+                r_committee = gr.Dropdown([ANY, *choices["committees"]], value=ANY, label="Committee")
+                r_from = gr.Textbox(label="Meetings from (YYYY-MM-DD)")
+                r_to = gr.Textbox(label="Meetings to (YYYY-MM-DD)")
+            show = gr.Button("Show", elem_id="r-show")
+            table = gr.Dataframe(
+                headers=REGISTER_COLUMNS,
+                datatype=["str", "markdown", "markdown", "str", "markdown", "markdown", "markdown"],
+                interactive=False,
+                wrap=True,
+                column_widths=["9%", "13%", "14%", "8%", "36%", "10%", "10%"],
+                elem_id="register",
+            )
+            show.click(
+                lambda *a: register_rows(assistant, *a), [what, topic, r_committee, r_from, r_to], [table], api_name="register"
+            )
         with gr.Tab("Add papers"):
             files = gr.File(
                 label="PDF, HTML, Markdown or text files",

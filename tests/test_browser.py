@@ -119,3 +119,15 @@ def test_time_to_first_token_and_full_answer(page):
     (SCREENSHOTS / "timing.txt").write_text(report + "\n")
     print(report)
     assert len(fulls) == 5
+
+
+def test_decisions_tab_lists_minute_173_with_a_page_link(page):
+    page.click("button[role=tab]:has-text('Decisions & actions')")
+    page.fill("#r-topic textarea", "SEND transport")
+    page.click("#r-show")
+    page.wait_for_function("document.querySelector('#register').innerText.includes('That the report is noted')", timeout=120_000)
+    table = page.inner_text("#register")
+    assert "173. SEND TRANSPORT UPDATE" in table and "2025-09-23" in table
+    link = page.locator("#register a").first
+    assert link.get_attribute("href").endswith("#page=12")
+    page.screenshot(path=str(SCREENSHOTS / "decisions.png"), full_page=True)

@@ -1,0 +1,116 @@
+"""The decisions and commitments register: filter records, and find them by topic with the hybrid retrieval.
+
+Topic search runs llama-index's BM25Retriever over the records' text and a dense retriever over their
+embeddings (stored at index time in a Chroma collection beside the chunks), fused by QueryFusionRetriever.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import date
+
+from llama_index.core import VectorStoreIndex
+from llama_index.core.llms import MockLLM
+from llama_index.core.retrievers import QueryFusionRetriever
+from llama_index.core.schema import QueryBundle, TextNode
+from llama_index.retrievers.bm25 import BM25Retriever
+
+from index.store import IndexStore, StoredRecord
+
+
+@dataclass
+class RecordFilters:
+    """Restrict the register: committee, meeting date range, due before."""
+
+    committee: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    due_before: date | None = None
+
+    def matches(self, r: StoredRecord) -> bool:
+        """Whether a record passes the filters."""
+        if self.committee and self.committee.lower() not in r.committee.lower():
+            return False
+        d = r.record.meeting_date
+        if self.date_from and (d is None or d < self.date_from):
+            return False
+        if self.date_to and (d is None or d > self.date_to):
+            return False
+        if self.due_before:
+            if not r.record.due:
+                return False
+            due = r.record.due if len(r.record.due) > 7 else f"{r.record.due}-01"
+            if date.fromisoformat(due) >= self.due_before:
+                return False
+        return True
+
+
+class Register:
+    """Decision and commitment records of an index, searchable by topic."""
+
+    def __init__(self, store: IndexStore, embed_model, bm25_weight: float = 0.7, min_score: float = 0.3):
+        self.store = store
+        self.embed_model = embed_model
+        self.bm25_weight = bm25_weight
+        self.min_score = min_score
+        self._lock = threading.Lock()
+        self._generation = -1
+        self._records: dict[str, StoredRecord] = {}
+        self._bm25 = None
+
+    def _refresh(self) -> None:
+        with self._lock:
+            generation = self.store.generation()
+            if generation == self._generation:
+                return
+            self._records = {r.id: r for r in self.store.records()}
+            nodes = [TextNode(id_=rid, text=r.record.search_text()) for rid, r in self._records.items()]
+            self._bm25 = BM25Retriever(nodes=nodes, similarity_top_k=50) if nodes else None
+            self._generation = generation
+
+    def list(self, type_: str, filters: RecordFilters | None = None, topic: str | None = None, limit: int = 50) -> list[StoredRecord]:
+        """Records of one type ("decision" or "commitment"), best topic match first (or in meeting order)."""
+        self._refresh()
+        filters = filters or RecordFilters()
+        if not topic:
+            rows = [r for r in self._records.values() if r.record.type == type_ and filters.matches(r)]
+            return sorted(rows, key=lambda r: (r.record.meeting_date or date.min, r.source, r.n))[:limit]
+        return [r for r in self.search(topic) if r.record.type == type_ and filters.matches(r)][:limit]
+
+    def search(self, topic: str) -> list[StoredRecord]:
+        """Records about a topic, best first (BM25 + dense, fused), down to a minimum fused score."""
+        self._refresh()
+        if self._bm25 is None:
+            return []
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        dense = VectorStoreIndex.from_vector_store(
+            ChromaVectorStore(chroma_collection=self.store.records_collection), embed_model=self.embed_model
+        ).as_retriever(similarity_top_k=50)
+        fusion = QueryFusionRetriever(
+            [self._bm25, dense],
+            llm=MockLLM(),
+            mode="relative_score",
+            similarity_top_k=100,
+            num_queries=1,
+            use_async=False,
+            retriever_weights=[self.bm25_weight, 1 - self.bm25_weight],
+        )
+        out = []
+        for nws in fusion.retrieve(QueryBundle(topic)):
+            rec = self._records.get(nws.node.node_id)
+            if rec is not None and (nws.score or 0) >= self.min_score:
+                out.append(rec)
+        return out
+
+    def for_items(self, keys: list[tuple[str, str]], type_: str = "decision") -> list[StoredRecord]:
+        """Records of the given (paper id, item) pairs, in that order (used to answer "what was agreed")."""
+        self._refresh()
+        out = []
+        for paper_id, item in keys:
+            out.extend(
+                r for r in self._records.values()
+                if r.paper_id == paper_id and r.record.item == item and r.record.type == type_
+            )
+        return out
