@@ -178,11 +178,15 @@ def extract_decisions(chunks: list[Chunk]) -> list[Record]:
         if _PARA.match(text):
             para_start = [ln]
         m = _PROPOSAL.match(text)
-        if m:
-            # the proposal line and the first lines of what was proposed ("Proposed Purpose:" skipped)
-            body = [b for b in lines[i + 1 : i + 5] if not re.match(r"^\s*Proposed (Purpose|Amount|Funding Source)\s*:", b.text)][:2]
-            proposal = {"mover": m.group("mover"), "seconder": m.group("seconder"), "what": m.group("what").lower(), "lines": [ln, *body], "votes": {}}
-            i += 1
+        wrapped = m is None and i + 1 < len(lines) and _PROPOSAL.match(f"{text} {lines[i + 1].text}")
+        if m or wrapped:  # "... seconded the following" may wrap before "amendment:"
+            m = m or wrapped
+            head = [ln, lines[i + 1]] if wrapped else [ln]
+            # the proposal and the first lines of what was proposed ("Proposed Purpose:" skipped)
+            start = i + len(head)
+            body = [b for b in lines[start : start + 4] if not re.match(r"^\s*Proposed (Purpose|Amount|Funding Source)\s*:", b.text)][:2]
+            proposal = {"mover": m.group("mover"), "seconder": m.group("seconder"), "what": m.group("what").lower(), "lines": [*head, *body], "votes": {}}
+            i = start
             continue
         v = _VOTE.match(text)
         if v:

@@ -98,17 +98,29 @@ def meeting_date_from_text(text: str, window: int = 4000) -> date | None:
 
 
 _COUNCIL_RE = re.compile(
-    r"\b((?:[A-Z][a-z]+ ){1,3}(?:City and County|City|County|Borough|District|Town|Parish) Council"
-    r"|(?:[A-Z][a-z]+ ){1,4}Combined Authority)\b"
+    r"\b((?:[A-Z][a-z]+ (?:(?:of|and) )?){1,4}(?:City and County|City|County|Borough|District|Town|Parish) Council"
+    r"|(?:[A-Z][a-z]+ (?:of )?){1,4}(?:Mayoral )?Combined Authority)\b"
 )
 
 
+# words that can stand before "County Council" without being a council's name ("13 March County Council")
+_NOT_COUNCIL_WORDS = {
+    "The", "This", "Each", "Every", "All", "Our", "Of", "For", "Full", "Special", "Annual", "Extraordinary", "Whole",
+    "Next", "Previous", "Last", "Budget", "Joint", "Mayoral", "Meeting", "Minutes", "Agenda", "A", "An", "And", "To",
+    *(m.title() for m in MONTHS), "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+}
+
+
 def council_from_text(text: str) -> str | None:
-    """The council whose name a paper states most often near its top."""
-    names = Counter(m.group(1).strip() for m in _COUNCIL_RE.finditer(text[:8000]))
-    for bad in list(names):
-        if bad.split()[0] in {"The", "This", "Each", "Every", "All", "Our", "Of", "For"}:
-            names.pop(bad)
+    """The council whose name a paper states most often near its top (upper-case headings count too)."""
+    head = "\n".join(smart_title(line) if line.isupper() else line for line in text[:8000].split("\n"))
+    names: Counter = Counter()
+    for m in _COUNCIL_RE.finditer(head):
+        words = m.group(1).split()
+        while words and (words[0] in _NOT_COUNCIL_WORDS or words[0].islower()):
+            words = words[1:]
+        if len(words) >= 2 and not (len(words) == 2 and words[0] in {"County", "City", "Borough", "District", "Town", "Parish"}):
+            names[" ".join(words).replace(" Mayoral Combined", " Combined")] += 1
     return names.most_common(1)[0][0] if names else None
 
 
@@ -124,7 +136,7 @@ def smart_title(text: str) -> str:
     """'CHILDREN, YOUNG PEOPLE AND EDUCATION' -> 'Children, Young People and Education'."""
     if text.upper() != text:
         return text.strip()
-    small = {"and", "of", "the", "for", "on", "in", "to", "a", "&"}
+    small = {"and", "of", "the", "for", "on", "in", "to", "a", "at", "&"}
     words = text.lower().split()
     return " ".join(w if (i and w in small) else w[:1].upper() + w[1:] for i, w in enumerate(words))
 
@@ -157,11 +169,10 @@ _DOC_TYPE_WORDS: list[tuple[DocType, re.Pattern]] = [
 
 
 def doc_type_from_words(text: str) -> DocType | None:
-    """Guess a document type from a file name, title or manifest description."""
-    for kind, rx in _DOC_TYPE_WORDS:
-        if rx.search(text):
-            return kind
-    return None
+    """Guess a document type from a file name, title or manifest description: the kind named first wins
+    ("agenda pack (agenda, minutes of 23 Sep ...)" is an agenda; "Printed minutes" are minutes)."""
+    found = [(m.start(), n, kind) for n, (kind, rx) in enumerate(_DOC_TYPE_WORDS) for m in [rx.search(text)] if m]
+    return min(found)[2] if found else None
 
 
 def meta_from_path(path: Path, root: Path) -> PaperMeta:

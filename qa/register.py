@@ -66,7 +66,7 @@ class Register:
                 return
             self._records = {r.id: r for r in self.store.records()}
             nodes = [TextNode(id_=rid, text=r.record.search_text()) for rid, r in self._records.items()]
-            self._bm25 = BM25Retriever(nodes=nodes, similarity_top_k=50) if nodes else None
+            self._bm25 = BM25Retriever(nodes=nodes, similarity_top_k=min(50, len(nodes))) if nodes else None
             self._generation = generation
 
     def list(self, type_: str, filters: RecordFilters | None = None, topic: str | None = None, limit: int = 50) -> list[StoredRecord]:

@@ -170,7 +170,7 @@ class HybridRetriever:
             self._live = {c.paper_id for c in chunks}
             self._councils = council_patterns({c.council for c in chunks if c.council})
             if chunks:
-                bm25 = BM25Retriever(nodes=[c.to_node() for c in chunks], similarity_top_k=self.settings.candidates)
+                bm25 = BM25Retriever(nodes=[c.to_node() for c in chunks], similarity_top_k=min(self.settings.candidates, len(chunks)))
                 bm25.bm25.corpus = bm25.corpus  # lets per-query retrievers share this index
                 self._bm25 = bm25
             else:
@@ -196,7 +196,7 @@ class HybridRetriever:
             if len(named) == 1:
                 filters = Filters(**{**filters.__dict__, "council": named[0]})
         mf = metadata_filters(filters)
-        k = self.settings.candidates
+        k = min(self.settings.candidates, len(self._bm25.corpus))
         try:
             bm25 = BM25Retriever(existing_bm25=self._bm25.bm25, similarity_top_k=k, filters=mf)
         except ValueError:  # every chunk filtered out

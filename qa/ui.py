@@ -255,14 +255,27 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             add = gr.Button("Index these papers", elem_id="add")
             added = gr.Markdown(elem_id="add-result")
 
-        inputs = [question, chatbot, session, council, committee, date_from, date_to, doc_type]
+        pending = gr.State("")
+        inputs = [pending, chatbot, session, council, committee, date_from, date_to, doc_type]
         outputs = [chatbot, sources, session]
 
         def on_ask(*args):
             yield from ask_stream(assistant, *args)
 
-        ask.click(on_ask, inputs, outputs, api_name="ask").then(lambda: "", None, question, api_name=False)
-        question.submit(on_ask, inputs, outputs, api_name=False).then(lambda: "", None, question, api_name=False)
+        # the box is cleared as soon as a question is sent (not after the answer, when the next one may be typed)
+        for trigger in (ask.click, question.submit):
+            trigger(lambda q: ("", q), [question], [question, pending], api_name=False, queue=False).then(
+                on_ask, inputs, outputs, api_name=False
+            )
+
+        def api_ask(question: str, council: str = ANY, committee: str = ANY, date_from: str = "", date_to: str = "", doc_type: str = ANY) -> dict:
+            """Answer a question; returns the `qa ask --json` object."""
+            try:
+                return render.answer_dict(assistant.ask(question, parse_filters(council, committee, date_from, date_to, doc_type)))
+            except CouncilQAError as exc:
+                raise gr.Error(str(exc)) from None
+
+        gr.api(api_ask, api_name="ask")
         sources.change(lambda label, s: show_source(assistant, label, s), [sources, session], [page_image, page_note], api_name=False)
         def on_like(s: Session, data: gr.LikeData) -> None:
             save_feedback(assistant, s, data)

@@ -30,6 +30,9 @@ _NOT_NAMES = {
 }
 
 
+_FILLER = {"passage", "passages", "this", "that", "there", "their", "which", "with", "from", "were", "have", "been", "also", "would", "will", "about", "into", "more", "than", "said", "says", "according"}
+
+
 @dataclass
 class Checked:
     """One generated sentence and what the verifier found."""
@@ -78,4 +81,7 @@ def check_sentence(sentence: str, passages: dict[int, str]) -> Checked:
     missing = [f for f in facts if squash(f) not in cited]
     if missing:
         return Checked(sentence, cites, False, f"not in the cited passages: {', '.join(missing)}", facts)
+    words = {w for w in re.findall(r"[a-z]{4,}", squash(MARKER.sub(" ", sentence))) if w not in _FILLER}
+    if not words or len([w for w in words if w in cited]) < min(2, len(words)):
+        return Checked(sentence, cites, False, "says nothing the cited passage says", facts)
     return Checked(sentence, cites, True, "", facts)

@@ -57,6 +57,7 @@ def test_verifier_checks_citations_numbers_and_names():
     assert not check_sentence("Councillor Birch sent apologies [2].", passages).ok
     assert check_sentence("Councillor Quill sent apologies [2].", passages).ok
     assert {"£120,000", "January 2026"} <= set(facts_in("It saves £120,000 from January 2026 [1]."))
+    assert "says nothing" in check_sentence("The passage is: [1]", passages).reason
 
 
 def test_correct_cited_answer_passes_and_cites_the_page(assistant, llm_server):

@@ -107,3 +107,21 @@ def test_meeting_metadata_read_from_the_front_page():
     assert meeting_date_from_text(head) == date(2025, 10, 28)
     assert council_from_text(head) == "Leicester City Council"
     assert committee_from_text(head) == "Children, Young People and Education Scrutiny Commission"
+
+
+def test_document_type_is_the_kind_named_first():
+    from index.meta import doc_type_from_words
+    from index.types import DocType
+
+    assert doc_type_from_words("agenda pack (agenda, minutes of 23 Sep 2025, reports)") == DocType.AGENDA
+    assert doc_type_from_words("minutes (of a previous meeting, adopted at this meeting)") == DocType.MINUTES
+    assert doc_type_from_words("Printed_minutes_13th-Feb-2025") == DocType.MINUTES
+    assert doc_type_from_words("equality impact assessment") == DocType.APPENDIX
+
+
+def test_council_names_from_headings_not_from_dates():
+    from index.meta import council_from_text
+
+    assert council_from_text("KENT COUNTY COUNCIL\nMinutes of the 13 March County Council meeting") == "Kent County Council"
+    assert council_from_text("West of England Mayoral Combined Authority\nJoint Committee") == "West of England Combined Authority"
+    assert council_from_text("The Full Council met.") is None

@@ -102,19 +102,20 @@ def test_pdf_route_serves_indexed_papers_only(assistant):
     assert client.get("/paper/" + "0" * 64).status_code == 404
 
 
-def _ask(url: str, question: str, council: str = "Any"):
+def _ask(url: str, question: str, council: str = "Any", date_from: str = "") -> dict:
     from gradio_client import Client
 
     client = Client(url, verbose=False)
-    history, sources = client.predict(question, [], council, "Any", "", "", "Any", api_name="/ask")
-    return history, sources
+    return client.predict(question, council, "Any", date_from, "", "Any", api_name="/ask")
 
 
 def test_gradio_client_gets_a_cited_answer_with_filters(served):
     url, _ = served
-    history, sources = _ask(url, "What saving was SEND transport on track to deliver?", "Leicester City Council")
-    assert "£900,000" in history[-1]["content"][0]["text"] if isinstance(history[-1]["content"], list) else "£900,000" in history[-1]["content"]
-    assert "Page 2 (PDF page 6)" in json.dumps(sources)
+    answer = _ask(url, "What saving was SEND transport on track to deliver?", "Leicester City Council")
+    assert "£900,000" in answer["answer"]
+    assert (answer["citations"][0]["pdf_page"], answer["citations"][0]["page"]) == (6, "2")
+    later = _ask(url, "What saving was SEND transport on track to deliver?", "Leicester City Council", "2030-01-01")
+    assert later["abstained"] and later["citations"] == [] and later["retrieved"] == []  # the date filter applied
 
 
 def test_ten_clients_at_once_each_get_their_own_answer(served):
@@ -128,7 +129,7 @@ def test_ten_clients_at_once_each_get_their_own_answer(served):
     }
     asked = list(questions.items()) * 2
     with ThreadPoolExecutor(max_workers=10) as pool:
-        results = list(pool.map(lambda qa: (qa[1], json.dumps(_ask(url, qa[0])[0][-1], ensure_ascii=False)), asked))
+        results = list(pool.map(lambda qa: (qa[0], qa[1], _ask(url, qa[0])), asked))
     assert len(results) == 10
-    for expected, shown in results:
-        assert expected in shown
+    for question, expected, answer in results:
+        assert answer["question"] == question and expected in answer["answer"]
