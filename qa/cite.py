@@ -25,7 +25,11 @@ def quote_on_page(store: IndexStore, paper_id: str, page_index: int, quote: str)
 
 def make_citation(n: int, scored: Scored) -> Citation:
     """A citation for one chosen sentence (not yet verified)."""
-    s = scored.sentence
+    return sentence_citation(n, scored.sentence)
+
+
+def sentence_citation(n: int, s) -> Citation:
+    """A citation of a quotable sentence: its passage's meeting metadata, its own page (not yet verified)."""
     c = s.chunk
     return Citation(
         n=n,

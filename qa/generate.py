@@ -15,7 +15,7 @@ from index.store import IndexStore
 from index.text import squash
 
 from .answer import split_sentences
-from .cite import quote_on_page
+from .cite import quote_on_page, sentence_citation
 from .llm import stream_text
 from .prompts import load_prompt
 from .types import ABSTAIN_TEXT, Answer, Citation, Hit
@@ -126,25 +126,10 @@ class GeneratedAnswer:
         quote = supporting_quote(sentence, hit)
         if quote is None or not quote_on_page(self.store, hit.chunk.paper_id, quote.page_index, quote.text):
             return None
-        c = hit.chunk
         number = len(self.citations) + 1
-        self.citations.append(
-            Citation(
-                n=number,
-                chunk_id=c.id,
-                paper_id=c.paper_id,
-                source=c.source,
-                title=c.title,
-                council=c.council,
-                committee=c.committee,
-                meeting_date=c.meeting_date,
-                item=f"{c.item}. {c.item_title}".strip(". ") if c.item else c.item_title,
-                page=quote.label,
-                pdf_page=quote.pdf_page,
-                text=quote.text,
-                verified=True,
-            )
-        )
+        citation = sentence_citation(number, quote)
+        citation.verified = True
+        self.citations.append(citation)
         self._number[n] = number
         return number
 
