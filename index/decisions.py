@@ -23,7 +23,6 @@ DECISION_KINDS = (
 
 # "AGREED:", "RESOLVED that ...", "Resolved:" (not "agreed by County Council ..." inside a sentence)
 _BLOCK_START = re.compile(r"^\s*(?:\(\d+\)\s*|\d{1,2}[.)]\s*)?(AGREED|RESOLVED|DECISION|DECIDED|Agreed|Resolved)\s*(?::|\bthat\b|-|$)\s*(.*)$")
-_ENTRY = re.compile(r"^\s*(?:[•·▪-]\s*)?(?:\(?[0-9a-z]{1,3}[.)]\s+)?(?:[•·▪-]\s*)?(.+)$")
 _IT_WAS_AGREED = re.compile(r"\b(?:it was (?:agreed|resolved)|the (?:commission|committee|cabinet|council|panel|board|members?) (?:agreed|noted|resolved|approved|endorsed|deferred|referred))\b", re.IGNORECASE)
 _PROPOSAL = re.compile(
     r"^\s*(?:\(\d+\)\s*)?(?P<mover>(?:Mr|Mrs|Ms|Miss|Dr|Sir|Cllr\.?|Councillor)\s+[A-Z][\w'’-]+)\s+(?:\([^)]*\)\s+)?proposed,?\s+and\s+"

@@ -77,17 +77,20 @@ def page_name(page: str | None, pdf_page: int | None) -> str:
     return ""
 
 
-def citation_line(c: Citation) -> str:
-    """'[1] Leicester City Council, Children... Commission, 23 Sep 2025, item 173. ..., page 8 (PDF page 12) — source'."""
+def _citation_bits(c: Citation) -> list[str]:
+    """Council, committee, meeting date, item and page of a citation, the parts that are known."""
     bits = [c.council, c.committee]
     if c.meeting_date:
         bits.append(c.meeting_date.strftime("%d %b %Y").lstrip("0"))
     if c.item:
         bits.append(f"item {c.item}")
-    where = page_name(c.page, c.pdf_page)
-    if where:
-        bits.append(where)
-    return f"[{c.n}] " + ", ".join(b for b in bits if b) + f" — {c.source}"
+    bits.append(page_name(c.page, c.pdf_page))
+    return [b for b in bits if b]
+
+
+def citation_line(c: Citation) -> str:
+    """'[1] Leicester City Council, Children... Commission, 23 Sep 2025, item 173. ..., page 8 (PDF page 12) — source'."""
+    return f"[{c.n}] " + ", ".join(_citation_bits(c)) + f" — {c.source}"
 
 
 def sources_text(a: Answer) -> str:
@@ -176,15 +179,10 @@ def escape_md(text: str) -> str:
 
 def source_label(c: Citation) -> str:
     """One line naming a citation for people: title, council, committee, date, item, printed page."""
-    bits = [c.title, c.council, c.committee]
-    if c.meeting_date:
-        bits.append(c.meeting_date.strftime("%d %b %Y").lstrip("0"))
-    if c.item:
-        bits.append(f"item {c.item}")
-    where = page_name(c.page, c.pdf_page)
-    if where:
-        bits.append(where[0].upper() + where[1:])
-    return f"[{c.n}] " + " · ".join(b for b in bits if b)
+    bits = [b for b in [c.title] if b] + _citation_bits(c)
+    if page_name(c.page, c.pdf_page):  # the page reads "Page 2 (PDF page 6)" at the end of a label
+        bits[-1] = bits[-1][0].upper() + bits[-1][1:]
+    return f"[{c.n}] " + " · ".join(bits)
 
 
 def answer_sentences_markdown(a: Answer) -> list[str]:
