@@ -112,7 +112,11 @@ def chunk_pages(paper_id: str, source: str, meta: PaperMeta, pages: list[Page], 
                 state.item = state.item_title = ""
             heading = ITEM_HEADING.match(text)
             mixed = MIXED_HEADING.match(text)
-            if mixed and any(ITEM_REF.match(lines[k].strip()) for k in range(n + 1, min(n + 3, len(lines)))):
+            # the "(Item N)" line follows the heading, or its wrapped second line (not another heading's)
+            item_ref = n + 1 < len(lines) and ITEM_REF.match(lines[n + 1].strip()) or (
+                n + 2 < len(lines) and ITEM_REF.match(lines[n + 2].strip()) and not MIXED_HEADING.match(lines[n + 1].strip())
+            )
+            if mixed and item_ref:
                 # "291. Capital Programme 2025-35 and ..." then "(Item 6)": Kent-style minute headings
                 flush()
                 state.item = mixed.group(1)

@@ -10,10 +10,11 @@ stands on, so it can be cited like any passage.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from .meta import MONTHS
+from .text import squash
 from .types import Chunk, DocType
 
 DECISION_KINDS = (
@@ -22,37 +23,106 @@ DECISION_KINDS = (
 )
 
 # "AGREED:", "RESOLVED that ...", "Resolved:" (not "agreed by County Council ..." inside a sentence)
-_BLOCK_START = re.compile(r"^\s*(?:\(\d+\)\s*|\d{1,2}[.)]\s*)?(AGREED|RESOLVED|DECISION|DECIDED|Agreed|Resolved)\s*(?::|\bthat\b|-|$)\s*(.*)$")
-_IT_WAS_AGREED = re.compile(r"\b(?:it was (?:agreed|resolved)|the (?:commission|committee|cabinet|council|panel|board|members?) (?:agreed|noted|resolved|approved|endorsed|deferred|referred))\b", re.IGNORECASE)
-_PROPOSAL = re.compile(
-    r"^\s*(?:\(\d+\)\s*)?(?P<mover>(?:Mr|Mrs|Ms|Miss|Dr|Sir|Cllr\.?|Councillor)\s+[A-Z][\w'’-]+)\s+(?:\([^)]*\)\s+)?proposed,?\s+and\s+"
-    r"(?P<seconder>(?:Mr|Mrs|Ms|Miss|Dr|Sir|Cllr\.?|Councillor)\s+[A-Z][\w'’-]+)\s+(?:\([^)]*\)\s+)?seconded\s+the\s+following\s+(?P<what>amendment|motion)",
+_BLOCK_START = re.compile(r"^\s*(?:\(\d+\)\s*|\d{1,2}[.)]\s*)?(?:And\s+)?(AGREED|RESOLVED|DECISION|DECIDED|Agreed|Resolved)\s*(?::|\bthat\b|-|$)\s*(.*)$")
+_IT_WAS_AGREED = re.compile(
+    r"\b(?:it was (?:agreed|resolved)|(?:the )?members (?:also )?(?:agreed|resolved)"
+    r"|the (?:commission|committee|cabinet|council|panel|board) (?:agreed|noted|resolved|approved|endorsed|deferred|referred)"
+    # "The Reports were noted by the Council.", "The Correspondence ... was taken as read.", appointments
+    r"|(?:was|were) noted by the (?:council|committee|commission|cabinet|board|members)|was taken as read"
+    r"|declared\b.{0,60}\b(?:appointed|elected)|(?:was|were) (?:duly )?(?:appointed|elected|nominated) (?:to|as) the)\b",
     re.IGNORECASE,
 )
+# a motion's mover and seconder: "Mr Derek Murphy proposed, and Mr Rob Thomas seconded the motion that",
+# "15) Mr Hood proposed and Mr Baldock seconded the following amendment to", "The Chairman proposed and the
+# Vice-Chairman seconded that, under s14.48 ...", "Mr Brady proposed and Ms Meade seconded that the motion be put"
+_TITLE = r"(?:Mr|Mrs|Ms|Miss|Dr|Sir|Cllr\.?|Councillor)"
+_NAME = (
+    rf"(?:[Tt]he\s+(?:Vice[- ])?Chair(?:man)?|{_TITLE}\s+(?:[A-Z]\.?\s+)?[A-Z][\w'’-]+(?:\s+(?![Pp]roposed|[Ss]econded)[A-Z][\w'’-]+)?(?:\s+\([A-Z]\))?"
+    r"|[A-Z][a-z]+\s+[A-Z][\w'’-]+)"  # "Councillor Sheahan (J)", "Jenni Hawkins"
+)
+_PROPOSAL = re.compile(
+    rf"^\s*(?:\(?\d{{1,3}}[.)]\s*)?(?:(?:Following|After)\b[^,]{{0,60}},\s*)?(?P<mover>{_NAME})\s+(?:\([^)]*\)\s+)?(?:[Mm]oved|[Pp]roposed)"
+    rf"(?:,?\s+and\s+(?P<seconder>{_NAME})\s+(?:\([^)]*\)\s+)?[Ss]econded)?,?\s*(?P<rest>(?:that|the)\b.*|:?\s*)$"
+)
+# "Proposed by Councillor Collins (M);" then "Seconded by Councillor Sheahan (J);" then "And Resolved:"
+_PROPOSED_BY = re.compile(rf"^\s*Proposed by (?P<mover>{_NAME})\s*[;,.]?\s*(?:[Ss]econded by (?P<seconder>{_NAME})\s*[;,.]?)?\s*$")
+_SECONDED_BY = re.compile(rf"^\s*Seconded by (?P<seconder>{_NAME})\s*[;,.]?\s*$")
+# "The Motion was proposed by Councillor Leddin, seconded by Councillor Sheehan (C), and adopted.", "On the
+# proposal of Councillor Ryan (M), seconded by Councillor Collins (M), the Recommendation was agreed."
+_PASSIVE = re.compile(
+    rf"\b(?:The (?P<what>Motion|Recommendation|Amendment|Report)s? was proposed by|On the proposal of) (?P<mover>{_NAME}),?\s+seconded by (?P<seconder>{_NAME}),?"
+    r"\s+(?:and\s+|it was\s+|the Council\s+|the (?P<what2>Motion|Recommendation|Amendment|Report)s? was\s+)?(?P<result>adopted|agreed|carried|approved|noted|lost|defeated|rejected)\b"
+)
+_FOLLOWING = re.compile(r"^the\s+following\s+(?P<what>amendment|motion)\b", re.IGNORECASE)
+_FORMAL = re.compile(r"^the\s+(?P<what>motion|amendment)\b\s*(?:that\b|:)?\s*(?P<body>.*)$", re.IGNORECASE)
+_INLINE = re.compile(r"^that\b,?\s*(?P<body>.*)$", re.IGNORECASE)
+_ADOPTED = re.compile(r"\bproposer and seconder of the (?:original |substantive )?motion agreed to (?:accept )?the amendment", re.IGNORECASE)
+# "the Chairman put the amendment set out in paragraph 17 to the vote", "put to the vote the amendment set out
+# in", "put part 4 of the substantive motion at paragraph 2", "put the substantive motion (as amended)"
+_PUT = re.compile(
+    r"\bput\s+(?:to\s+the\s+vote\s+)?(?:part\s+(?P<part>\d+)\s+of\s+)?the\s+(?P<sub>substantive\s+)?(?P<what>motion|amendment|recommendations?)"
+    r"(?:\s*\(as amended\))?(?:\s+(?:as\s+)?set\s+out)?(?:\s+(?:in|at)\s+paragraph\s+(?P<para>\d+))?",
+    re.IGNORECASE,
+)
+_PUT_AGREED = re.compile(r"\b(?:it was|and was) (?:agreed|carried)\b|\bagreed unanimously\b", re.IGNORECASE)
 _VOTE = re.compile(r"^\s*(For|Against|Abstain(?:ed|ing|ions?)?)\s*\((\d+)\)", re.IGNORECASE)
-_OUTCOME = re.compile(r"^\s*(?:The\s+)?(?:Substantive\s+)?(Amendment|Motion|Recommendation)s?\s+(carried|lost|agreed|defeated|fell)\b", re.IGNORECASE)
+_OUTCOME = re.compile(
+    r"^\s*(?:(?:The\s+)?(?:Substantive\s+)?(?P<what>Amendment|Motion|Recommendation)s?(?:\s*\(as amended\))?\s+(?P<result>carried|lost|agreed|defeated|fell)\b"
+    r"|(?P<bare>Agreed|Carried|Lost)(?:\s+unanimously)?\s*\.?\s*$)",
+    re.IGNORECASE,
+)
 _ITEM_LINE = re.compile(r"^\s*\d{1,4}\.\s+[A-Z]")
 _PARA = re.compile(r"^\s*\(?\d+\)\s")
-_SENT_END = re.compile(r"[.;]\s*$")
+_PARA_NO = re.compile(r"^\s*(\()?(\d{1,3})\)\s")
+_SENT_END = re.compile(r"[.;][”\"’']?\s*$")
+_DEFERRED = re.compile(
+    r"\b(?:was|were|had been|has been) (?:deferred|postponed)\b|\b(?:item|motion|report)\b[^.]{0,40}\b(?:was|were|had been) withdrawn\b|\b(?:defer|postpone) the (?:motion|item|report|matter)\b|\b(?:would|will) (?:also |now )?be (?:heard|considered|taken) at a later date\b"
+    r"|\border of the (?:work programme|agenda) had been (?:adjusted|changed|amended)\b",
+    re.IGNORECASE,
+)
 
 _COMMITMENT = re.compile(
     # something coming back to a meeting ("would come to the January meeting", "an update would come to the
     # Scrutiny Commission in March 2026"), added to the work programme, or promised to members by officers
     r"\b(?:would|will|to|should)\s+(?:\w+\s+){0,2}?(?:come|return|be brought|be presented|be reported|report back)\s+(?:back\s+)?(?:to|at|in|before)\b"
+    r"|\b(?:updates?|reports?|information|details|a response|figures|feedback)\s+(?:would|will)\s+(?:come|follow|be (?:provided|circulated|shared|brought|sent|given))\b"
     r"|\b(?:would|will|to) be added to the work programme\b"
     r"|\bmembers? (?:would|will|to) be (?:notified|updated|informed|sent|provided)\b"
+    r"|\b(?:scrutiny|the commission|the committee|members) would be (?:updated|informed|notified|kept informed)\b"
     r"|\b(?:would|will|to) be (?:circulated|shared|provided|sent) to (?:members|the commission|the committee)\b"
     r"|\bofficers? (?:agreed|undertook|committed) to\b"
-    # things scheduled or set in train: "would ensue", "was due to be", "was scheduled to", "would be published
-    # in the summer", "will form part of the January update", "targeted for March 2026", "be invited to scrutiny"
-    r"|\bwould (?:ensue|take place|follow)\b|\bwas to take place\b"
-    r"|\b(?:was|were|is|are) (?:scheduled|planned) to\b|\bdue to (?:be|launch|start|begin|open|host|meet)\b"
-    r"|\b(?:would|will) (?:continue to )?be (?:published|heard|taken|hosted|reconsidered|addressed|enhanced|monitored|asked)\b"
-    r"|\b(?:would|will) be (?:making|giving|hosting|holding|preparing|bringing)\b"
+    # things scheduled or set in train: "would ensue", "was due to be", "was also scheduled to", "would be
+    # published in the summer", "would first be reconsidered", "targeted for March 2026", "be invited to scrutiny"
+    r"|\bwould (?:ensue|take place)\b|\bwould follow (?:in|at|on|by|later|shortly|next)\b|\bwas to take place\b"
+    r"|\bwould be (?:issued|commencing)\b|\bwould commence\b|\b(?:chief executive|director|manager|officers?) agreed to\b"
+    r"|\bdeferred to (?:the|a) (?:next|later|future)\b|\bbe reviewed (?:after|within|by)\b"
+    r"|\b(?:was|were|is|are)(?: also)? (?:scheduled|planned) to\b|\bdue to (?:be|launch|start|begin|open|host|meet)\b"
+    r"|\b(?:would|will)(?: (?:also|now|first|then|still|continue to))? be (?:published|heard|hosted|reconsidered|enhanced|updated|taken (?:to|at|forward|back))\b"
+    r"|\b(?:would|will) be (?:giving|hosting|holding|preparing|bringing)\b|\bwould be making (?:representations|a submission|an application|a bid)\b"
+    r"|\b(?:would|will) continue to be (?:monitored|reviewed)\b|\bwould be addressed (?:in|through) the\b"
+    r"|\bwould (?:support and )?(?:advise|write to|contact|look into|explore|investigate|liaise|follow up|map)\b"
+    r"|\b(?:stated|expressed|confirmed) (?:his|her|their|its) intention\b"
+    r"|\bupcoming (?:training|sessions?|meetings?|events?|visits?|consultations?)\b"
     r"|\bform part of the (?:\w+ ){0,2}(?:update|meeting|report)\b|\btargeted for\b|\bbe invited to\b|\bto be asked for\b"
-    r"|\b(?:delegates|asks|requests|instructs)(?: authority)? to the [A-Z][\w ]+? to\b",
+    # a resolution giving someone a task: "asks the Monitoring Officer to update the Constitution"
+    r"|\b(?:delegates?|asks?|requests?|instructs?)\s+(?:to\s+)?the\s+[^.;]{3,80}?\s+(?:to\s+(?:make|update|write|publish|bring|report|arrange|prepare|amend|circulate|review)|the\s+(?:submission|preparation|drafting|publication))\b",
     re.IGNORECASE,
 )
+# not promises: suggestions, maybes, an agenda's description of what members will be asked to do
+_NOT_COMMITMENT = re.compile(
+    r"^\W*it was suggested\b|\bmay need to\b|\bmembers(?: of the [\w ]+?)? (?:will be|are|were) (?:asked|invited) to (?:consider|note|make|comment)\b",
+    re.IGNORECASE,
+)
+# a resolution that gives the executive or officers a task: "That the executive liaises with The Children's Trust"
+_TASK = re.compile(
+    r"^\W*(?:\d{1,2}\.\s*)?(?:To request that|That,?)\s+(?:the\s+)?(?:[A-Z][\w’']*\s+){0,4}?"
+    r"(?:executive|officers?|(?:strategic\s+)?director|lead member|cabinet member|chair|leader|council)\b[^.;]{0,60}?\s"
+    r"(?:liaises?|writes?|contacts?|invites?|calls? (?:up)?on|engages?|requests?|provides?|reports?|reviews?|brings?)\b"
+    r"(?!.*\b(?:is|are|be|was|were) noted\b)",
+    re.IGNORECASE,
+)
+# ... and the same in a motion's words: "That Limerick City and County Council write to the Minister for Health"
+_TASK_IN_TEXT = re.compile(r"\bthat,?\s+(?:the\s+)?(?:[A-Z][\w’']*\s+){0,4}?council\s+(?:write|contact|invite|call on|request|ask|engage)s?\b", re.IGNORECASE)
 _MONTH_NAMES = "january|february|march|april|may|june|july|august|september|october|november|december"
 _DUE_MONTH_YEAR = re.compile(rf"\b({_MONTH_NAMES})\s+(\d{{4}})\b", re.IGNORECASE)
 _DUE_MONTH = re.compile(rf"\b(?:in|at|to|for|by|the|until)\s+(?:the\s+)?({_MONTH_NAMES})\b", re.IGNORECASE)
@@ -91,6 +161,11 @@ class _Line:
     page_index: int
     pdf_page: int | None
     label: str | None
+    at: int = 0  # where the line starts in its chunk's text
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.chunk.id, self.at)
 
 
 _WORK_PROGRAMME = re.compile(r"work programme\s+\d{4}", re.IGNORECASE)
@@ -111,9 +186,9 @@ def _lines(chunks: list[Chunk], work_programmes: bool = False) -> list[_Line]:
         offset = 0
         for line in c.text.split("\n"):
             span = c.span_at(offset)
+            if line.strip() and not line.strip().isdigit():  # a bare page number is not part of the text
+                out.append(_Line(line.strip(), c, span.page_index if span else 0, span.pdf_page if span else None, span.label if span else None, offset))
             offset += len(line) + 1
-            if line.strip():
-                out.append(_Line(line.strip(), c, span.page_index if span else 0, span.pdf_page if span else None, span.label if span else None))
     return out
 
 
@@ -138,7 +213,7 @@ def _record(kind_type: str, lines: list[_Line], **kw) -> Record:
 
 def _kind_of(text: str, default: str = "agreed") -> str:
     t = text.lower()
-    for word, kind in (("deferred", "deferred"), ("referred", "referred"), ("noted", "noted"), ("note ", "noted"), ("resolved", "resolved")):
+    for word, kind in (("deferred", "deferred"), ("referred", "referred"), ("noted", "noted"), ("note ", "noted"), ("taken as read", "noted"), ("resolve", "resolved")):
         if word in t:
             return kind
     return default
@@ -147,130 +222,399 @@ def _kind_of(text: str, default: str = "agreed") -> str:
 _SPLIT = re.compile(r"(?<=[a-z0-9%)][.!?])\s+(?=[A-Z£(“\"])")
 
 
-def _sentences(lines: list[_Line]) -> list[tuple[str, list[_Line]]]:
-    """Sentences with the lines they stand on: lines are grouped until a sentence end or bullet, then split."""
+@dataclass
+class _Sentence:
+    text: str  # the whole sentence (what patterns are matched against)
+    quote: str  # the part of it on one page (what a record quotes): the page holding most of it
+    lines: list[_Line]  # the lines of that part
+
+
+def _sentences(lines: list[_Line]) -> list[_Sentence]:
+    """Sentences with the lines they stand on: lines are grouped until a sentence end or bullet, then split.
+    A sentence that runs over a page break is quoted from the page that holds most of it."""
     units: list[list[_Line]] = []
     for ln in lines:
-        if units and not _SENT_END.search(units[-1][-1].text) and not re.match(r"^\s*(?:[•·▪]|\(?[a-z0-9]{1,3}\)\s)", ln.text) and ln.chunk is units[-1][-1].chunk:
+        prev = units[-1][-1] if units else None
+        if prev and not _SENT_END.search(prev.text) and not re.match(r"^\s*(?:[•·▪]|\(?[a-z0-9]{1,3}\)\s)", ln.text) and ln.chunk.item == prev.chunk.item:
             units[-1].append(ln)
         else:
             units.append([ln])
     out = []
     for unit in units:
-        same_page = [u for u in unit if u.page_index == unit[0].page_index]
-        for sentence in _SPLIT.split(" ".join(u.text for u in same_page)):
-            if sentence.strip():
-                out.append((sentence.strip(), same_page))
+        text = " ".join(u.text for u in unit)
+        spans, pos = [], 0
+        for u in unit:
+            spans.append((pos, pos + len(u.text), u))
+            pos += len(u.text) + 1
+        bounds = [0, *(m.end() for m in _SPLIT.finditer(text)), len(text)]
+        for start, end in zip(bounds, bounds[1:]):
+            sentence = text[start:end].strip()
+            if not sentence:
+                continue
+            by_page: dict[int, list[tuple[int, int, _Line]]] = {}
+            for a, b, u in spans:
+                if a < end and b > start:
+                    by_page.setdefault(u.page_index, []).append((max(a, start), min(b, end), u))
+            part = max(by_page.values(), key=lambda ps: sum(b - a for a, b, _ in ps))
+            quote = text[part[0][0] : part[-1][1]].strip()
+            out.append(_Sentence(sentence, quote or sentence, [u for _, _, u in part]))
     return out
+
+
+@dataclass
+class _Motion:
+    """A motion or amendment as proposed, waiting for its vote and outcome."""
+
+    what: str  # "motion" (formal), "amendment", "procedural" ("... seconded that the motion be put"), "part"
+    lines: list[_Line]
+    mover: str | None = None
+    seconder: str | None = None
+    votes: dict = field(default_factory=dict)
+    record: Record | None = None
+    merged: bool = False
+
+    def kind(self, carried: bool) -> str:
+        if self.what == "amendment":
+            return f"amendment {'carried' if carried else 'lost'}"
+        if self.what in ("procedural", "part") and carried:
+            return _kind_of(" ".join(ln.text for ln in self.lines), "agreed")
+        return f"recommendation {'carried' if carried else 'lost'}"
+
+
+def _sentence_lines(lines: list[_Line], i: int, limit: int = 6) -> list[_Line]:
+    """Lines i.. up to the end of the sentence (or a closing colon) that starts on line i, within its item."""
+    out = [lines[i]]
+    j = i + 1
+    while j < len(lines) and len(out) < limit and lines[j].chunk.item == lines[i].chunk.item:
+        if _SENT_END.search(out[-1].text) or out[-1].text.rstrip().endswith(":") or _PARA.match(lines[j].text) or _VOTE.match(lines[j].text):
+            break
+        out.append(lines[j])
+        j += 1
+    return out
+
+
+class _MinutesReader:
+    """Reads minutes lines in order and writes decision records: resolutions, and motions and amendments with
+    their mover, seconder, recorded vote and outcome, linked by paragraph number ("the amendment set out in
+    paragraph 17"). A carried motion restated by the RESOLVED that follows it is one decision: the resolution,
+    carrying the motion's mover, seconder and vote."""
+
+    def __init__(self, lines: list[_Line]):
+        self.lines = lines
+        self.records: list[Record] = []
+        self.commitments: list[Record] = []
+        self.used: set[tuple[str, int]] = set()  # keys of lines already quoted by a decision record
+        self.quoted: set[tuple[str, int]] = set()  # keys of lines quoting a motion or amendment as proposed
+        self._reset(None)
+
+    def _reset(self, item: str | None) -> None:
+        self.item = item
+        self.para_style: str | None = None  # "(" for "(3) ...", ")" for "3) ..."
+        self.para_no: int | None = None
+        self.para_lines: list[_Line] | None = None
+        self.motions: dict[int, _Motion] = {}
+        self.last: dict[str, _Motion] = {}
+        self.pending: _Motion | None = None
+
+    def _is_para(self, text: str) -> bool:
+        m = _PARA_NO.match(text)
+        return bool(m) and ("(" if m.group(1) else ")") == self.para_style
+
+    def _end_of_body(self, j: int, item: str) -> int:
+        """Where the quoted text of a motion or amendment ends: the next paragraph, vote, outcome or proposal."""
+        while j < len(self.lines) and self.lines[j].chunk.item == item:
+            text = self.lines[j].text
+            if self._is_para(text) or _VOTE.match(text) or _OUTCOME.match(text) or _PROPOSAL.match(text) or _BLOCK_START.match(text) or _PUT.search(text):
+                break
+            j += 1
+        return j
+
+    def _proposal(self, i: int) -> tuple[re.Match, int] | None:
+        """A proposal starting on line i (perhaps wrapped over three lines) and how many lines its head takes."""
+        joined = ""
+        for k in range(3):
+            if i + k >= len(self.lines) or (k and (self._is_para(self.lines[i + k].text) or self.lines[i + k].chunk.item != self.item)):
+                return None
+            joined = f"{joined} {self.lines[i + k].text}".strip()
+            m = _PROPOSAL.match(joined)
+            if m:
+                return m, k + 1
+            if "proposed" not in joined and "moved" not in joined:
+                return None
+        return None
+
+    def _add(self, lines: list[_Line], **kw) -> Record:
+        """A decision record quoting `lines` (kept to the first line's page)."""
+        rec = _record("decision", lines, **kw)
+        self.used.update(ln.key for ln in lines)
+        self.records.append(rec)
+        return rec
+
+    def _vote_record(self, motion: _Motion, carried: bool, lines: list[_Line] | None = None) -> None:
+        if motion.record is not None or motion.merged:
+            return
+        motion.record = self._add(lines or motion.lines, kind=motion.kind(carried), mover=motion.mover, seconder=motion.seconder, votes=dict(motion.votes))
+
+    def read(self) -> list[Record]:
+        lines = self.lines
+        i = 0
+        while i < len(lines):
+            ln = lines[i]
+            text = ln.text
+            if ln.chunk.item != self.item:
+                self._reset(ln.chunk.item)
+            pm = _PARA_NO.match(text)
+            if pm and self.para_style is None:
+                self.para_style = "(" if pm.group(1) else ")"
+            if self._is_para(text):
+                self.para_no, self.para_lines = int(pm.group(2)), [ln]
+            by = _PROPOSED_BY.match(text)
+            if by:  # "Proposed by Councillor Collins (M);" "Seconded by Councillor Sheahan (J);"
+                seconder, used = by.group("seconder"), 1
+                if seconder is None and i + 1 < len(lines) and _SECONDED_BY.match(lines[i + 1].text):
+                    seconder, used = _SECONDED_BY.match(lines[i + 1].text).group("seconder"), 2
+                self.pending = _Motion("motion", lines[i : i + used], by.group("mover"), seconder)
+                i += used
+                continue
+            found = self._proposal(i)
+            if found:
+                i = self._read_proposal(i, *found)
+                continue
+            if _ADOPTED.search(" ".join(x.text for x in _sentence_lines(lines, i, 3))):
+                i = self._read_adopted(i)
+                continue
+            sentence = _sentence_lines(lines, i, 4) if (self._is_para(text) or "put" in text) else [ln]
+            put = _PUT.search(" ".join(x.text for x in sentence))
+            if put:
+                i = self._read_put(i, sentence, put)
+                continue
+            v = _VOTE.match(text)
+            if v:
+                key = "abstain" if v.group(1).lower().startswith("abstain") else v.group(1).lower()
+                target = self.pending or _Motion("motion", self.para_lines or [ln])
+                target.votes[key] = int(v.group(2))
+                self.pending = target
+                i += 1
+                continue
+            o = _OUTCOME.match(text)
+            if o:
+                result = (o.group("result") or o.group("bare")).lower()
+                target = self.pending
+                if target is None and o.group("what"):
+                    target = _Motion(o.group("what").lower() if o.group("what").lower() == "amendment" else "motion", self.para_lines or [ln])
+                if target is not None:
+                    self._vote_record(target, result in {"carried", "agreed"})
+                i += 1
+                continue
+            b = _BLOCK_START.match(text)
+            if b and (b.group(2) or text.rstrip().endswith(":") or re.fullmatch(r"\s*(?:\(\d+\)\s*)?(AGREED|RESOLVED)\s*", text, re.I)):
+                before = len(self.records)
+                i = self._read_block(i, b.group(2).strip().lstrip(":").strip())
+                self._merge_motion(self.records[before:])
+                continue
+            i += 1
+        self._sentences_agreed()
+        self.records.sort(key=lambda r: (r.page_index, lines_index(lines, r)))
+        return self.records
+
+    def _read_proposal(self, i: int, m: re.Match, head_len: int) -> int:
+        lines = self.lines
+        head = lines[i : i + head_len]
+        rest = m.group("rest").strip()
+        following, formal, inline = _FOLLOWING.match(rest), _FORMAL.match(rest), _INLINE.match(rest)
+        if following or (formal and not formal.group("body")):
+            what = (following or formal).group("what").lower()
+            end = self._end_of_body(i + head_len, lines[i].chunk.item)
+            body = [b for b in lines[i + head_len : end] if not re.match(r"^\s*Proposed (Purpose|Amount|Funding Source)\s*:", b.text)]
+            motion_lines, nxt = [*head, *body], end
+        elif formal:
+            what = formal.group("what").lower()
+            end = self._end_of_body(i + head_len, lines[i].chunk.item)
+            motion_lines, nxt = lines[i:end], end
+        else:
+            what = "procedural" if inline or rest else "motion"
+            sentence = _sentence_lines(lines, i, 8)
+            motion_lines, nxt = sentence, i + max(len(sentence), head_len)
+        motion = _Motion(what, motion_lines, mover=m.group("mover"), seconder=m.group("seconder"))
+        if what == "procedural" and _PUT_AGREED.search(" ".join(x.text for x in motion_lines)):
+            self._vote_record(motion, True)  # "The Chairman proposed that ... and it was agreed unanimously."
+        self.quoted.update(x.key for x in lines[i:nxt])
+        self.motions[self.para_no if self.para_no is not None and self.para_lines and self.para_lines[0] is lines[i] else -len(self.motions) - 1] = motion
+        self.last[what] = motion
+        self.pending = motion
+        return nxt
+
+    def _read_adopted(self, i: int) -> int:
+        """'The proposer and seconder of the original motion agreed to the amendment, which became the
+        substantive motion': the amendment is carried and is now the motion."""
+        sentence = _sentence_lines(self.lines, i, 3)
+        amendment = self.last.get("amendment")
+        if amendment is not None:
+            self._vote_record(amendment, True, sentence)
+        end = self._end_of_body(i + len(sentence), self.lines[i].chunk.item)
+        self.quoted.update(x.key for x in self.lines[i:end])
+        substantive = _Motion("motion", self.lines[i:end], amendment.mover if amendment else None, amendment.seconder if amendment else None)
+        if self.para_no is not None:
+            self.motions[self.para_no] = substantive
+        self.last["motion"] = substantive
+        self.pending = None
+        return end
+
+    def _read_put(self, i: int, sentence: list[_Line], put: re.Match) -> int:
+        what = "amendment" if put.group("what").lower() == "amendment" else "motion"
+        if put.group("part"):  # "put part 4 of the substantive motion at paragraph 2 - '...' - to the vote"
+            target = _Motion("part", sentence)
+        elif put.group("para"):
+            target = self.motions.get(int(put.group("para"))) or _Motion(what, sentence)
+        else:
+            target = (self.last.get(what) if put.group("sub") or what == "amendment" else self.pending or self.last.get(what)) or _Motion(what, sentence)
+        if (target.record is not None or target.merged) and (put.group("sub") or not put.group("para")):
+            # the substantive motion, once its amendment was carried: a new vote, cited where it was taken
+            target = _Motion("motion", sentence, target.mover, target.seconder)
+        elif put.group("sub") and target.lines[0].page_index != sentence[0].page_index:
+            target.lines = sentence
+        self.pending = target
+        if _PUT_AGREED.search(" ".join(x.text for x in sentence)):
+            self._vote_record(target, True)
+        return i + len(sentence)
+
+    def _merge_motion(self, resolutions: list[Record]) -> None:
+        """A RESOLVED that follows the motion just put: a one-sentence resolution restates the motion and becomes
+        its record (with mover, seconder and vote); a resolution in parts keeps the vote as its own record and
+        each part names the mover and seconder."""
+        motion = self.pending
+        if not resolutions or motion is None or motion.what not in ("motion", "procedural") or motion.merged:
+            return
+        if motion.record is not None and motion.record.kind.endswith("lost"):
+            return
+        if len(resolutions) == 1 or not motion.votes:
+            # the vote record is kept beside a resolution in parts only when it holds the recorded vote
+            if motion.record is not None and motion.record in self.records:
+                self.records.remove(motion.record)
+            for r in resolutions:
+                r.votes = dict(motion.votes)
+        for r in resolutions:
+            r.mover, r.seconder = motion.mover, motion.seconder
+        motion.merged, self.pending = True, None
+
+    def _read_block(self, i: int, rest: str) -> int:
+        """An "AGREED:" or "RESOLVED that ..." block: one record per resolution (list entry, bullet or sentence)."""
+        lines = self.lines
+        ln = lines[i]
+        text = ln.text
+        j = i + 1
+        first_entry = _list_start(lines, i) if rest or "resolv" in text.lower() else None
+        if first_entry is not None:
+            # "RESOLVED that County Council:" then (a), (b), ... or (1), (2), ...: one record per entry
+            entries, end = _entries(lines, first_entry, ln.chunk.item)
+            if entries:
+                for intro, entry in entries:
+                    entry_text = " ".join(e.text for e in entry)
+                    self._add(entry, kind=_kind_of(entry_text, "resolved"))
+                    if intro and _CALL_ON.search(intro):
+                        self.commitments.append(_record("commitment", entry, who=_addressee(intro)))
+                return end
+        if rest:  # "RESOLVED that ..." runs to the end of its sentence, or "RESOLVED that:" then paragraphs
+            unit = [ln]
+            while not _SENT_END.search(unit[-1].text) and j < len(lines) and lines[j].chunk.item == ln.chunk.item and not _PARA.match(lines[j].text):
+                unit.append(lines[j])
+                j += 1
+            if len(unit) == 1 and text.rstrip().endswith(":"):
+                return self._read_paragraphs(i, j)
+            self._add(unit, kind=_kind_of(text, "resolved" if "resolv" in text.lower() else "agreed"))
+            return j
+        if text.rstrip().endswith(":") and not re.fullmatch(r"\s*(?:\(\d+\)\s*|\d{1,2}[.)]\s*)?(AGREED|Agreed|DECISION|DECIDED)\s*:\s*", text):
+            return self._read_paragraphs(i, j)
+        # "AGREED:" then one entry per bullet or numbered line
+        entries: list[list[_Line]] = []
+        while j < len(lines) and lines[j].chunk.item == ln.chunk.item:
+            nxt = lines[j].text
+            if _ITEM_LINE.match(nxt) and not re.match(r"^\s*\d{1,2}\.\s+That\b", nxt) or _PARA.match(nxt) or _BLOCK_START.match(nxt):
+                break
+            starts = re.match(r"^\s*(?:[•·▪-]|\(?[0-9a-z]{1,2}[.)])\s", nxt) or re.match(r"^\s*That\b", nxt)
+            if starts or not entries:
+                if entries and not starts:
+                    break
+                entries.append([lines[j]])
+            elif not _SENT_END.search(entries[-1][-1].text):
+                entries[-1].append(lines[j])
+            else:
+                break
+            j += 1
+        for n, entry in enumerate(entries):
+            kind = _kind_of(" ".join(e.text for e in entry), "agreed")
+            # the first resolution is quoted with its "AGREED:" line, as the minutes print it
+            quoted = [ln, *entry] if n == 0 and entry[0] is lines[i + 1] and entry[0].page_index == ln.page_index else entry
+            self._add(quoted, kind=kind)
+        return j
+
+    def _read_paragraphs(self, i: int, j: int) -> int:
+        """'RESOLVED that:' / 'And Resolved:' followed by the resolution: one quoted paragraph (“That, ...”), or
+        up to four unnumbered paragraphs, one resolution each."""
+        lines, item = self.lines, self.lines[i].chunk.item
+        if j < len(lines) and lines[j].text.lstrip().startswith(("“", '"')):
+            end = j
+            while end < len(lines) and end - j < 30 and not re.search(r"[”\"]\s*$", lines[end].text):
+                end += 1
+            end = min(end, len(lines) - 1)
+            self._add(lines[j : end + 1], kind=_kind_of(" ".join(x.text for x in lines[j : end + 1]), "resolved"))
+            return end + 1
+        paragraphs: list[list[_Line]] = []
+        while j < len(lines) and lines[j].chunk.item == item and len(paragraphs) < 4:
+            text = lines[j].text
+            if (self._is_para(text) or _ITEM_LINE.match(text) or _BLOCK_START.match(text) or _PROPOSAL.match(text) or _PROPOSED_BY.match(text)
+                    or _SECONDED_BY.match(text) or _ENTRY_START.match(text) or len(text) < 40 and not _SENT_END.search(text)):
+                break
+            if paragraphs and not _SENT_END.search(paragraphs[-1][-1].text):
+                paragraphs[-1].append(lines[j])
+            else:
+                paragraphs.append([lines[j]])
+            j += 1
+        for para in paragraphs:
+            self._add(para, kind=_kind_of(" ".join(p.text for p in para), "resolved"))
+        return j
+
+    def _sentences_agreed(self) -> None:
+        """'It was agreed that ...', 'The Commission noted ...' and deferrals, in sentences outside blocks."""
+        for sent in _sentences(self.lines):
+            sentence, unit = sent.text, sent.lines
+            deferred = _DEFERRED.search(sentence)
+            passive = _PASSIVE.search(sentence)
+            if not (_IT_WAS_AGREED.search(sentence) or deferred or passive) or _PUT.search(sentence) or any(ln.key in self.used for ln in unit):
+                continue
+            if passive:  # "The Motion was proposed by Councillor Leddin, seconded by ..., and adopted."
+                what = (passive.group("what") or passive.group("what2") or "motion").lower()
+                carried = passive.group("result") not in {"lost", "defeated", "rejected"}
+                kind = _Motion("amendment" if what == "amendment" else "motion" if what == "recommendation" else "part", unit).kind(carried)
+                rec = _record("decision", unit, kind=kind, mover=passive.group("mover"), seconder=passive.group("seconder"))
+            else:
+                rec = _record("decision", unit, kind="deferred" if deferred else _kind_of(sentence, "agreed"))
+            rec.text = sent.quote
+            self.records.append(rec)  # (lines not marked used: a line may hold more than one such sentence)
+
+
+_CALL_ON = re.compile(r"\b(?:call(?:s)? on|asks?|requests?|instructs?)\b.*\bto\s*:?\s*$", re.IGNORECASE)
+
+
+def _addressee(intro: str) -> str | None:
+    """'This Council agrees to call on the Cabinet Member for Adult Social Care ... to:' -> 'the Cabinet Member ...'."""
+    m = re.search(r"\b(?:call(?:s)? on|asks?|requests?|instructs?)\s+(.+?)\s+to\s*:?\s*$", intro, re.IGNORECASE)
+    return m.group(1).strip() if m else None
 
 
 def extract_decisions(chunks: list[Chunk]) -> list[Record]:
     """Decision records from a paper's minutes chunks, in document order."""
-    lines = _lines(chunks)
-    records: list[Record] = []
-    i = 0
-    proposal: dict | None = None
-    para_start: list[_Line] | None = None
-    while i < len(lines):
-        ln = lines[i]
-        text = ln.text
-        if _PARA.match(text):
-            para_start = [ln]
-        m = _PROPOSAL.match(text)
-        wrapped = m is None and i + 1 < len(lines) and _PROPOSAL.match(f"{text} {lines[i + 1].text}")
-        if m or wrapped:  # "... seconded the following" may wrap before "amendment:"
-            m = m or wrapped
-            head = [ln, lines[i + 1]] if wrapped else [ln]
-            # the proposal and the first lines of what was proposed ("Proposed Purpose:" skipped)
-            start = i + len(head)
-            body = [b for b in lines[start : start + 4] if not re.match(r"^\s*Proposed (Purpose|Amount|Funding Source)\s*:", b.text)][:2]
-            proposal = {"mover": m.group("mover"), "seconder": m.group("seconder"), "what": m.group("what").lower(), "lines": [*head, *body], "votes": {}}
-            i = start
-            continue
-        v = _VOTE.match(text)
-        if v:
-            key = {"f": "for", "a": "against"}.get(v.group(1)[0].lower(), "abstain")
-            if v.group(1).lower().startswith("abstain"):
-                key = "abstain"
-            target = proposal if proposal is not None else {"lines": para_start or [ln], "votes": {}, "mover": None, "seconder": None, "what": "motion"}
-            target["votes"][key] = int(v.group(2))
-            proposal = target
-            i += 1
-            continue
-        o = _OUTCOME.match(text)
-        if o:
-            what = o.group(1).lower()
-            carried = o.group(2).lower() in {"carried", "agreed"}
-            kind = f"amendment {'carried' if carried else 'lost'}" if what == "amendment" else f"recommendation {'carried' if carried else 'lost'}"
-            base = proposal["lines"] if proposal else (para_start or [ln])
-            records.append(
-                _record(
-                    "decision",
-                    base,
-                    kind=kind,
-                    mover=proposal["mover"] if proposal else None,
-                    seconder=proposal["seconder"] if proposal else None,
-                    votes=dict(proposal["votes"]) if proposal else {},
-                )
-            )
-            proposal = None
-            i += 1
-            continue
-        b = _BLOCK_START.match(text)
-        if b and (b.group(2) or text.rstrip().endswith(":") or re.fullmatch(r"\s*(?:\(\d+\)\s*)?(AGREED|RESOLVED)\s*", text, re.I)):
-            rest = b.group(2).strip()
-            j = i + 1
-            first_entry = _list_start(lines, i) if rest else None
-            if first_entry is not None:
-                # "RESOLVED that County Council:" then (a), (b), ... or (1), (2), ...: one record per entry
-                entries, end = _entries(lines, first_entry, ln.chunk.item)
-                if entries:
-                    for entry in entries:
-                        records.append(_record("decision", entry, kind=_kind_of(" ".join(e.text for e in entry), "resolved")))
-                    i = end
-                    continue
-            if rest:  # "RESOLVED that ..." runs to the end of its sentence
-                unit = [ln]
-                while not _SENT_END.search(unit[-1].text) and j < len(lines) and lines[j].chunk.item == ln.chunk.item and not _PARA.match(lines[j].text):
-                    unit.append(lines[j])
-                    j += 1
-                records.append(_record("decision", unit, kind=_kind_of(text, "resolved" if "resolv" in text.lower() else "agreed")))
-            else:  # "AGREED:" then one entry per bullet or numbered line
-                entries: list[list[_Line]] = []
-                while j < len(lines) and lines[j].chunk.item == ln.chunk.item:
-                    nxt = lines[j].text
-                    if _ITEM_LINE.match(nxt) and not re.match(r"^\s*\d{1,2}\.\s+That\b", nxt) or _PARA.match(nxt) or _BLOCK_START.match(nxt):
-                        break
-                    starts = re.match(r"^\s*(?:[•·▪-]|\(?[0-9a-z]{1,2}[.)])\s", nxt) or re.match(r"^\s*That\b", nxt)
-                    if starts or not entries:
-                        if entries and not starts:
-                            break
-                        entries.append([lines[j]])
-                    elif not _SENT_END.search(entries[-1][-1].text):
-                        entries[-1].append(lines[j])
-                    else:
-                        break
-                    j += 1
-                for n, entry in enumerate(entries):
-                    kind = _kind_of(" ".join(e.text for e in entry), "agreed")
-                    # the first resolution is quoted with its "AGREED:" line, as the minutes print it
-                    quoted = [ln, *entry] if n == 0 and entry[0] is lines[i + 1] and entry[0].page_index == ln.page_index else entry
-                    records.append(_record("decision", quoted, kind=kind))
-            i = j
-            continue
-        i += 1
-    # "It was agreed that ..." and "The Commission noted ..." sentences outside blocks
-    seen = {r.text for r in records}
-    for sentence, unit in _sentences(lines):
-        if _IT_WAS_AGREED.search(sentence) and not any(sentence in s or s in sentence for s in seen):
-            rec = _record("decision", unit, kind=_kind_of(sentence, "agreed"))
-            rec.text = sentence
-            records.append(rec)
-    records.sort(key=lambda r: (r.page_index, lines_index(lines, r)))
-    return records
+    return _MinutesReader(_lines(chunks)).read()
 
 
-_ENTRY_START = re.compile(r"^\s*(?:[•·▪-]\s*)?(?:\(?(?:[a-zA-Z]|[ivx]{1,4}|\d{1,2})\)|(?:[a-z]|\d{1,2})\.)\s+\S")
+_ENTRY_START = re.compile(r"^\s*(?:[•·▪-]\s*)?(?:\(?(?P<m>[a-zA-Z]|[ivx]{1,4}|\d{1,2})\.?\)|(?P<n>[a-z]|\d{1,2})\.)\s+\S|^\s*[•·▪]\s+\S")
+
+
+def _marker(text: str) -> str:
+    """The kind of an entry's marker: 'digit', 'alpha' or 'bullet' (a list keeps to one kind)."""
+    m = _ENTRY_START.match(text)
+    mark = m and (m.group("m") or m.group("n"))
+    return "bullet" if not mark else "digit" if mark.isdigit() else "alpha"
 _NOT_AN_ENTRY = re.compile(r"^\s*\(\d+\)\s+(?:The Chairman|The Leader|Mr |Mrs |Ms |Miss |Dr |Following|Members|In response)")
 
 
@@ -294,22 +638,52 @@ def _is_subheading(text: str) -> bool:
     return len(text) < 60 and not _SENT_END.search(text) and not _ENTRY_START.match(text)
 
 
-def _entries(lines: list[_Line], start: int, item: str) -> tuple[list[list[_Line]], int]:
-    """The lettered or numbered entries of a resolution list starting at `start` (wrapped lines joined),
-    and the index of the line after them."""
-    entries: list[list[_Line]] = []
+def _intro_before(lines: list[_Line], start: int) -> str:
+    """The words that open a list (back to the previous sentence end): 'This Council agrees to call on ... to:'."""
+    out: list[str] = []
+    k = start - 1
+    while k >= 0 and len(out) < 4 and lines[k].chunk.item == lines[start].chunk.item:
+        if out and (_SENT_END.search(lines[k].text) or lines[k].text.rstrip().endswith(":")):
+            break
+        out.insert(0, lines[k].text)
+        k -= 1
+    return " ".join(out)
+
+
+_CONNECTOR = re.compile(r"^\s*(?:and|or|And|Or|AND)\s*[;:,]?\s*$")
+
+
+def _entries(lines: list[_Line], start: int, item: str) -> tuple[list[tuple[str, list[_Line]]], int]:
+    """The lettered or numbered entries of a resolution list starting at `start` (wrapped lines joined), each
+    with the words that introduce its list, and the index of the line after them. A list may go on after "And;"
+    and a new opening ("This Council agrees to call on the Cabinet Member to:") with a second lettered list."""
+    entries: list[tuple[str, list[_Line]]] = []
+    intro = _intro_before(lines, start)
     j = start
     while j < len(lines) and lines[j].chunk.item == item:
         text = lines[j].text
         if _NOT_AN_ENTRY.match(text) or _OUTCOME.match(text) or _VOTE.match(text) or _PROPOSAL.match(text) or _BLOCK_START.match(text):
             break
-        if _ENTRY_START.match(text):
-            entries.append([lines[j]])
+        if _ENTRY_START.match(text) and (not entries or _marker(text) == _marker(entries[0][1][0].text)):
+            entries.append((intro, [lines[j]]))
+        elif _ENTRY_START.match(text):
+            break  # "(c) Delegate authority ..." then "92. 24/00096 - Commissioning Plan": the next item
+        elif entries and _CONNECTOR.match(text) and j + 1 < len(lines) and _ENTRY_START.match(lines[j + 1].text):
+            pass  # "• Agrees ...;" "and" "• Delegates ..."
+        elif entries and not _SENT_END.search(entries[-1][1][-1].text) and not _CONNECTOR.match(text):
+            entries[-1][1].append(lines[j])  # a wrapped entry ("... on behalf of Kent" "County Council")
         elif _is_subheading(text) and j + 1 < len(lines) and _ENTRY_START.match(lines[j + 1].text):
             pass  # "2025-26 Council Tax" between lettered entries
-        elif entries and not _SENT_END.search(entries[-1][-1].text):
-            entries[-1].append(lines[j])
-        elif not entries:
+        elif entries and (_CONNECTOR.match(text) or not _ENTRY_START.match(text)):
+            # "And;" then a new opening ending in a colon, then more entries
+            k = j + 1 if _CONNECTOR.match(text) else j
+            opening = k
+            while k < len(lines) and k - opening < 4 and lines[k].chunk.item == item and not lines[k].text.rstrip().endswith(":"):
+                k += 1
+            if k < len(lines) and k - opening < 4 and lines[k].text.rstrip().endswith(":") and k + 1 < len(lines) and _ENTRY_START.match(lines[k + 1].text):
+                intro = " ".join(x.text for x in lines[opening : k + 1])
+                j = k + 1
+                continue
             break
         else:
             break
@@ -338,21 +712,43 @@ def resolve_due(text: str, meeting: date | None) -> str | None:
     return None
 
 
-def extract_commitments(chunks: list[Chunk]) -> list[Record]:
-    """Commitment records: what was promised for later, by whom (if stated), due when (if stated)."""
+def _commitment(rec: Record, who: str | None = None) -> Record:
+    """A commitment record from a decision record or sentence: due date resolved, who (if stated) found."""
+    rec.type = "commitment"
+    rec.kind = ""
+    rec.due = resolve_due(rec.text, rec.meeting_date)
+    found = _WHO.search(rec.text)
+    rec.who = who or (found.group(1).strip() if found else None)
+    return rec
+
+
+def extract_commitments(chunks: list[Chunk], quoted: set[tuple[str, int]] | None = None) -> list[Record]:
+    """Commitment records: what was promised for later, by whom (if stated), due when (if stated). Lines in
+    `quoted` (the text of motions and amendments as proposed, not yet decided) are not read."""
+    quoted = quoted or set()
     out = []
-    for sentence, unit in _sentences(_lines(chunks, work_programmes=True)):
-        if not _COMMITMENT.search(sentence):
+    for sent in _sentences(_lines(chunks, work_programmes=True)):
+        promise = _COMMITMENT.search(sent.text) or _TASK.match(sent.text) or _TASK_IN_TEXT.search(sent.text)
+        if not promise or _NOT_COMMITMENT.search(sent.text) or any(ln.key in quoted for ln in sent.lines):
             continue
-        rec = _record("commitment", unit)
-        rec.text = sentence
-        rec.due = resolve_due(rec.text, rec.meeting_date)
-        who = _WHO.search(rec.text)
-        rec.who = who.group(1).strip() if who else None
-        out.append(rec)
+        rec = _record("commitment", sent.lines)
+        rec.text = sent.quote
+        out.append(_commitment(rec))
     return out
 
 
 def extract_records(chunks: list[Chunk]) -> list[Record]:
-    """Decisions then commitments of one paper."""
-    return extract_decisions(chunks) + extract_commitments(chunks)
+    """Decisions then commitments of one paper. Resolutions that give someone a task ("asks the Cabinet Member
+    to: a) write again to the government") are commitments too."""
+    reader = _MinutesReader(_lines(chunks))
+    decisions = reader.read()
+    commitments = extract_commitments(chunks, reader.quoted)
+    tasks = [_commitment(replace(r), r.who) for r in reader.commitments]
+    tasks += [_commitment(replace(r, votes={})) for r in decisions if _TASK.match(r.text)]
+    known = [squash(c.text) for c in commitments]
+    for t in tasks:
+        text = squash(t.text)
+        if not any(text in k or k in text for k in known):
+            commitments.append(t)
+            known.append(text)
+    return decisions + commitments

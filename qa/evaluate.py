@@ -215,18 +215,20 @@ def register_labels(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def _matches(label: dict, rec) -> bool:
-    """Whether an extracted record is the labelled one: same paper and type, and the same text (or, for a
-    vote, the same mover and seconder, or the same page and outcome)."""
+def _match_level(label: dict, rec) -> int | None:
+    """How well an extracted record matches a label (lower is better), or None: 0 the label's text on the same
+    page, 1 the text elsewhere in the paper, 2 the same mover and seconder, 3 the same vote outcome on the page."""
     if rec.source != label["source"] or rec.record.type != label["type"]:
-        return False
+        return None
     want, have = squash(label["text_contains"]), squash(rec.record.text)
     if want in have or (len(have) > 20 and have in want):
-        return True
+        return 0 if rec.record.pdf_page == label.get("pdf_page") else 1
     if label.get("mover") and _surname(rec.record.mover) == _surname(label["mover"]) and _surname(rec.record.seconder) == _surname(label.get("seconder")):
-        return True
+        return 2
     kind = label.get("kind") or ""
-    return bool(kind) and kind.split()[0] in {"amendment", "recommendation"} and rec.record.kind == kind and rec.record.pdf_page == label.get("pdf_page")
+    if kind and kind.split()[0] in {"amendment", "recommendation"} and rec.record.kind == kind and rec.record.pdf_page == label.get("pdf_page"):
+        return 3
+    return None
 
 
 def score_register(records: list, labels: list[dict]) -> dict:
@@ -244,12 +246,21 @@ def score_register(records: list, labels: list[dict]) -> dict:
         ]
         used: set[int] = set()
         found, misses, kind_right, votes_right, votes_total = 0, [], 0, 0, 0
-        for lab in wanted:
-            hit = next((i for i, r in enumerate(got) if i not in used and _matches(lab, r)), None)
+        # each label takes its best-matching free record; better matches are assigned first
+        hits: dict[int, int] = {}
+        for level in range(4):
+            for n, lab in enumerate(wanted):
+                if n in hits:
+                    continue
+                hit = next((i for i, r in enumerate(got) if i not in used and _match_level(lab, r) == level), None)
+                if hit is not None:
+                    hits[n] = hit
+                    used.add(hit)
+        for n, lab in enumerate(wanted):
+            hit = hits.get(n)
             if hit is None:
                 misses.append(lab)
                 continue
-            used.add(hit)
             found += 1
             rec = got[hit].record
             kind_right += type_ == "commitment" or rec.kind == lab.get("kind")

@@ -3,7 +3,7 @@
 from datetime import date
 
 from index.chunk import chunk_pages
-from index.decisions import extract_commitments, extract_decisions, resolve_due
+from index.decisions import extract_commitments, extract_decisions, extract_records, resolve_due
 from index.parse import parse_paper
 from index.types import DocType, Page, PaperMeta
 from qa.register import RecordFilters
@@ -52,6 +52,113 @@ def test_lettered_resolution_gives_one_record_per_part():
         "(a) The 10-year Capital programme of £1,419m.",
         "(b) The net revenue budget requirement of £1,530.9m for 2025-26.",
     ]
+
+
+# Kent full council, "N)" paragraphs: a motion put by paragraph number, an amendment to it that lists "(1)",
+# "(2)" (its words, not resolutions), an amendment the movers accepted, a vote on the substantive motion, and a
+# resolution in two lists, the second calling on a Cabinet Member to act
+KENT_PARAGRAPHS = """306. Disposable Vapes
+(Item 17)
+1) Mr Hood proposed, and Ms Hawkins seconded the motion that
+“County Council is asked to note the report.”
+2) Mr Brady proposed and Mr Baldock seconded the following amendment to
+the substantive motion set out in paragraph 1:
+“County Council is asked to:
+(1) Note the report
+(2) Comment that the Council does not support the ban.”
+3) Following the debate, the Chairman put the amendment set out in
+paragraph 2 to the vote and the voting was as follows:
+For (14)
+Against (45)
+Abstain (4)
+Amendment lost.
+4) Mr Watkins proposed and Mr Brazier seconded the following amendment:
+This Council believes that:
+a) Action is needed on disposable vapes.
+5) The proposer and seconder of the original motion agreed to the
+amendment, which became the substantive motion.
+6) The Chairman put the substantive motion (as amended) as set out in
+paragraph 5 to the vote and the voting was as follows.
+For (34)
+Against (0)
+Abstain (0)
+Substantive motion carried.
+7) RESOLVED that:
+This Council believes that:
+a) Action is needed on disposable vapes.
+And;
+This Council agrees to call on the Cabinet Member for Public Health to:
+a) Write again to the government, urging swift action.
+b) Encourage proper disposal of vapes.
+307. Treasury Management
+(Item 12)
+1) Mr Oakford proposed, and Mr Rayner seconded the motion that
+“Council is asked to endorse the report.”
+2) Following the debate, the Chairman put the motion set out in paragraph 1 to
+the vote and the voting was as follows:
+For (38)
+Against (5)
+Abstain (4)
+Motion carried.
+3) RESOLVED that Council endorses the report."""
+
+
+def test_motions_are_linked_to_their_votes_by_paragraph_number():
+    records = extract_records(_chunks(KENT_PARAGRAPHS))
+    decisions = [r for r in records if r.type == "decision"]
+    lost = next(r for r in decisions if r.kind == "amendment lost")
+    assert (lost.mover, lost.seconder, lost.votes) == ("Mr Brady", "Mr Baldock", {"for": 14, "against": 45, "abstain": 4})
+    assert "does not support the ban" in lost.text  # the amendment's words, not the vote line
+    assert not any(r.text.startswith("(2) Comment") for r in decisions)  # an amendment's parts are not resolutions
+    accepted = next(r for r in decisions if r.kind == "amendment carried")
+    assert (accepted.mover, accepted.text[:40]) == ("Mr Watkins", "5) The proposer and seconder of the orig")
+    substantive = next(r for r in decisions if r.kind == "recommendation carried")
+    assert substantive.votes == {"for": 34, "against": 0, "abstain": 0} and substantive.mover == "Mr Watkins"
+    parts = [r.text for r in decisions if r.kind == "resolved" and r.item == "306"]
+    assert parts == [
+        "a) Action is needed on disposable vapes.",
+        "a) Write again to the government, urging swift action.",
+        "b) Encourage proper disposal of vapes.",
+    ]
+    tasks = [(r.text, r.who) for r in records if r.type == "commitment"]
+    assert tasks == [
+        ("a) Write again to the government, urging swift action.", "the Cabinet Member for Public Health"),
+        ("b) Encourage proper disposal of vapes.", "the Cabinet Member for Public Health"),
+    ]
+    # a one-sentence resolution restates the motion just carried: one record, with the motion's mover and vote
+    treasury = [r for r in decisions if r.item == "307"]
+    assert [(r.text, r.mover, r.seconder, r.votes) for r in treasury] == [
+        ("3) RESOLVED that Council endorses the report.", "Mr Oakford", "Mr Rayner", {"for": 38, "against": 5, "abstain": 4})
+    ]
+
+
+LIMERICK_STYLE = """Circulated, copy of Statutory Notice concerning disposal of property at 8, Quins Cottages.
+Proposed by Councillor Sheahan (J);
+Seconded by Councillor Kiely;
+And Resolved:
+“That, the approval of the Council be and is hereby given to the disposal of property at 8,
+Quins Cottages, Rosbrien, Limerick.”
+Circulated, report of the Director, Transportation.
+The report was noted by the Council.
+I will move at the next Meeting that the Council write to the Road Safety Authority for an
+update on speed limits.
+The Motion was proposed by Councillor Collopy, seconded by Councillor Benson, and adopted.
+There was a debate that would follow. It was suggested that the plan may need to return to the Council.
+Members of the Commission will be asked to consider the work programme."""
+
+
+def test_proposed_by_seconded_by_and_resolved_forms():
+    records = extract_records(_chunks(LIMERICK_STYLE, date(2023, 1, 23)))
+    decisions = [(r.kind, r.mover, r.seconder, r.text[:45]) for r in records if r.type == "decision"]
+    assert decisions == [
+        ("resolved", "Councillor Sheahan (J)", "Councillor Kiely", "“That, the approval of the Council be and is "),
+        ("noted", None, None, "The report was noted by the Council."),
+        ("agreed", "Councillor Collopy", "Councillor Benson", "The Motion was proposed by Councillor Collopy"),
+    ]
+    # the adopted motion's words are a task; a debate "that would follow", a suggestion and an agenda's
+    # description of what members will be asked to do are not promises
+    commitments = [r.text for r in records if r.type == "commitment"]
+    assert len(commitments) == 1 and commitments[0].startswith("I will move at the next Meeting that the Council write to the Road")
 
 
 def test_agreed_block_in_the_fixture_pack():
