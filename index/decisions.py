@@ -126,7 +126,7 @@ _TASK_IN_TEXT = re.compile(r"\bthat,?\s+(?:the\s+)?(?:[A-Z][\w’']*\s+){0,4}?co
 _MONTH_NAMES = "january|february|march|april|may|june|july|august|september|october|november|december"
 _DUE_MONTH_YEAR = re.compile(rf"\b({_MONTH_NAMES})\s+(\d{{4}})\b", re.IGNORECASE)
 _DUE_MONTH = re.compile(rf"\b(?:in|at|to|for|by|the|until)\s+(?:the\s+)?({_MONTH_NAMES})\b", re.IGNORECASE)
-_WHO = re.compile(r"\b((?:the\s+)?(?:Strategic\s+)?(?:Director|Officers?|Head of [A-Z][\w ]+?|Chair|Cabinet Member|Monitoring Officer|Lead Member)[\w ,’']*?)\s+(?:would|will|agreed|undertook|to)\b")
+_WHO = re.compile(r"\b((?:the\s+)?(?:Strategic\s+)?(?:Director|Officers?|Head of [A-Z][\w ]+?|Chair|Cabinet Member|Monitoring Officer|Lead Member)[\w ’']{0,50}?)\s+(?:would|will|agreed|undertook|to)\b")
 
 
 @dataclass
@@ -272,6 +272,16 @@ class _Motion:
     votes: dict = field(default_factory=dict)
     record: Record | None = None
     merged: bool = False
+    head: int = 0  # how many of `lines` are the "X proposed and Y seconded ..." head
+
+    def quoted_lines(self) -> list[_Line]:
+        """The lines a record quotes: the head and the words proposed, or, when the head stands alone at the
+        foot of a page, the words proposed on the next page (a quote is kept to one page)."""
+        if self.head and all(ln.page_index == self.lines[0].page_index for ln in self.lines[: self.head]):
+            rest = self.lines[self.head :]
+            if rest and all(ln.page_index != self.lines[0].page_index for ln in rest):
+                return rest
+        return self.lines
 
     def kind(self, carried: bool) -> str:
         if self.what == "amendment":
@@ -314,6 +324,7 @@ class _MinutesReader:
         self.para_lines: list[_Line] | None = None
         self.motions: dict[int, _Motion] = {}
         self.last: dict[str, _Motion] = {}
+        self.original: _Motion | None = None  # the item's first motion: its movers move the substantive motion
         self.pending: _Motion | None = None
 
     def _is_para(self, text: str) -> bool:
@@ -337,7 +348,7 @@ class _MinutesReader:
                 return None
             joined = f"{joined} {self.lines[i + k].text}".strip()
             m = _PROPOSAL.match(joined)
-            if m:
+            if m and not re.search(r"\b(?:the|following)\s*$", m.group("rest")):  # "... seconded the following" / "amendment:"
                 return m, k + 1
             if "proposed" not in joined and "moved" not in joined:
                 return None
@@ -353,7 +364,7 @@ class _MinutesReader:
     def _vote_record(self, motion: _Motion, carried: bool, lines: list[_Line] | None = None) -> None:
         if motion.record is not None or motion.merged:
             return
-        motion.record = self._add(lines or motion.lines, kind=motion.kind(carried), mover=motion.mover, seconder=motion.seconder, votes=dict(motion.votes))
+        motion.record = self._add(lines or motion.quoted_lines(), kind=motion.kind(carried), mover=motion.mover, seconder=motion.seconder, votes=dict(motion.votes))
 
     def read(self) -> list[Record]:
         lines = self.lines
@@ -435,12 +446,14 @@ class _MinutesReader:
             what = "procedural" if inline or rest else "motion"
             sentence = _sentence_lines(lines, i, 8)
             motion_lines, nxt = sentence, i + max(len(sentence), head_len)
-        motion = _Motion(what, motion_lines, mover=m.group("mover"), seconder=m.group("seconder"))
+        motion = _Motion(what, motion_lines, mover=m.group("mover"), seconder=m.group("seconder"), head=head_len)
         if what == "procedural" and _PUT_AGREED.search(" ".join(x.text for x in motion_lines)):
             self._vote_record(motion, True)  # "The Chairman proposed that ... and it was agreed unanimously."
         self.quoted.update(x.key for x in lines[i:nxt])
         self.motions[self.para_no if self.para_no is not None and self.para_lines and self.para_lines[0] is lines[i] else -len(self.motions) - 1] = motion
         self.last[what] = motion
+        if what == "motion" and self.original is None:
+            self.original = motion
         self.pending = motion
         return nxt
 
@@ -453,7 +466,8 @@ class _MinutesReader:
             self._vote_record(amendment, True, sentence)
         end = self._end_of_body(i + len(sentence), self.lines[i].chunk.item)
         self.quoted.update(x.key for x in self.lines[i:end])
-        substantive = _Motion("motion", self.lines[i:end], amendment.mover if amendment else None, amendment.seconder if amendment else None)
+        movers = self.original or amendment
+        substantive = _Motion("motion", self.lines[i:end], movers.mover if movers else None, movers.seconder if movers else None)
         if self.para_no is not None:
             self.motions[self.para_no] = substantive
         self.last["motion"] = substantive
@@ -469,8 +483,10 @@ class _MinutesReader:
         else:
             target = (self.last.get(what) if put.group("sub") or what == "amendment" else self.pending or self.last.get(what)) or _Motion(what, sentence)
         if (target.record is not None or target.merged) and (put.group("sub") or not put.group("para")):
-            # the substantive motion, once its amendment was carried: a new vote, cited where it was taken
-            target = _Motion("motion", sentence, target.mover, target.seconder)
+            # the substantive motion, once its amendment was carried: a new vote, cited where it was taken, moved
+            # by the original motion's movers
+            movers = self.original or target
+            target = _Motion("motion", sentence, movers.mover, movers.seconder)
         elif put.group("sub") and target.lines[0].page_index != sentence[0].page_index:
             target.lines = sentence
         self.pending = target

@@ -360,6 +360,7 @@ class StoredRecord:
     source: str
     council: str
     committee: str
+    follow_up: object = None  # for commitments, what later papers say of it (set by qa.register)
 
     @property
     def id(self) -> str:

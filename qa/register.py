@@ -7,7 +7,7 @@ embeddings (stored at index time in a Chroma collection beside the chunks), fuse
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from llama_index.core import VectorStoreIndex
@@ -17,6 +17,8 @@ from llama_index.core.schema import QueryBundle, TextNode
 from llama_index.retrievers.bm25 import BM25Retriever
 
 from index.store import IndexStore, StoredRecord
+
+from .followup import Agendas
 
 
 @dataclass
@@ -58,16 +60,25 @@ class Register:
         self._generation = -1
         self._records: dict[str, StoredRecord] = {}
         self._bm25 = None
+        self.agendas = Agendas(store)
 
     def _refresh(self) -> None:
         with self._lock:
             generation = self.store.generation()
             if generation == self._generation:
                 return
-            self._records = {r.id: r for r in self.store.records()}
+            self._records = {r.id: self._with_follow_up(r) for r in self.store.records()}
             nodes = [TextNode(id_=rid, text=r.record.search_text()) for rid, r in self._records.items()]
             self._bm25 = BM25Retriever(nodes=nodes, similarity_top_k=min(50, len(nodes))) if nodes else None
             self._generation = generation
+
+    def _with_follow_up(self, r: StoredRecord) -> StoredRecord:
+        """A commitment with what later papers say of it, and 'the next meeting' resolved to a month."""
+        if r.record.type != "commitment":
+            return r
+        due = self.agendas.due(r)
+        record = replace(r.record, due=due) if due != r.record.due else r.record
+        return replace(r, record=record, follow_up=self.agendas.follow_up(r))
 
     def list(self, type_: str, filters: RecordFilters | None = None, topic: str | None = None, limit: int = 50) -> list[StoredRecord]:
         """Records of one type ("decision" or "commitment"), best topic match first (or in meeting order)."""

@@ -222,7 +222,29 @@ def record_dict(r: StoredRecord) -> dict:
         out.update(mover=rec.mover, seconder=rec.seconder, votes=rec.votes or None)
     else:
         out.update(due=rec.due, who=rec.who)
+        fu = r.follow_up
+        if fu is not None:
+            out["status"] = fu.status
+            out["next_meeting"] = _iso(fu.next_meeting)
+            if fu.item is not None:
+                it = fu.item
+                out["later_item"] = {
+                    "meeting_date": _iso(it.meeting_date), "item": f"{it.item}. {it.title}".strip(". ") if it.item else it.title,
+                    "source": it.source, "page": it.label, "pdf_page": it.pdf_page, "paper_id": it.paper_id,
+                }
     return out
+
+
+def follow_up_line(r: StoredRecord) -> str:
+    """'on a later agenda: 2025-10-28 item 183. Children Seeking Safety (source, page 3)', or the status alone."""
+    fu = r.follow_up
+    if fu is None:
+        return ""
+    if fu.item is None:
+        return fu.status
+    it = fu.item
+    item = f"item {it.item}. {it.title}" if it.item else it.title
+    return f"{fu.status}: {_iso(it.meeting_date)} {item} ({it.source}, {page_name(it.label, it.pdf_page) or 'web page'})"
 
 
 def records_table(rows: list[StoredRecord], type_: str) -> str:
@@ -248,4 +270,6 @@ def records_table(rows: list[StoredRecord], type_: str) -> str:
         out.append(head.replace("    ", "  "))
         out.append(f"    {rec.text}")
         out.append(f"    — {r.source}, {where}")
+        if rec.type == "commitment" and r.follow_up is not None:
+            out.append(f"    → {follow_up_line(r)}")
     return "\n".join(out)

@@ -160,7 +160,7 @@ def add_papers(assistant: Assistant, files: list | None, progress=gr.Progress())
     )
 
 
-REGISTER_COLUMNS = ["Meeting", "Committee", "Item", "Kind / due", "Text", "Votes or who", "Page"]
+REGISTER_COLUMNS = ["Meeting", "Committee", "Item", "Kind / due", "Text", "Votes, or who and later papers", "Page"]
 
 
 def register_rows(assistant: Assistant, what: str, topic: str, committee: str | None, date_from: str, date_to: str) -> list[list[str]]:
@@ -182,7 +182,17 @@ def register_rows(assistant: Assistant, what: str, topic: str, committee: str | 
                 extra = f"moved {rec.mover}, seconded {rec.seconder}" + (f"; {extra}" if extra else "")
             kind = rec.kind
         else:
-            extra, kind = rec.who or "", f"due {rec.due}" if rec.due else "no date given"
+            kind = f"due {rec.due}" if rec.due else "no date given"
+            extra = render.escape_md(rec.who or "")
+            fu = r.follow_up
+            if fu is not None:
+                status = fu.status
+                if fu.item is not None:
+                    it = fu.item
+                    target = f"/paper/{it.paper_id}#page={it.pdf_page}" if it.pdf_page else None
+                    label = render.escape_md(f"{it.meeting_date.isoformat()} item {it.item} {it.title}".replace("item  ", ""))
+                    status = f"{fu.status}: [{label}]({target})" if target else f"{fu.status}: {label}"
+                extra = f"{extra}; {status}" if extra else status
         where = render.page_name(rec.label, rec.pdf_page)
         link = f"[{where}](/paper/{r.paper_id}#page={rec.pdf_page})" if rec.pdf_page else render.escape_md(r.source)
         out.append(
@@ -192,7 +202,7 @@ def register_rows(assistant: Assistant, what: str, topic: str, committee: str | 
                 render.escape_md(f"{rec.item}. {rec.item_title}".strip(". ") if rec.item else rec.item_title),
                 kind,
                 render.escape_md(rec.text),
-                render.escape_md(extra),
+                extra if rec.type == "commitment" else render.escape_md(extra),
                 link,
             ]
         )

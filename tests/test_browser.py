@@ -131,3 +131,16 @@ def test_decisions_tab_lists_minute_173_with_a_page_link(page):
     link = page.locator("#register a").first
     assert link.get_attribute("href").endswith("#page=12")
     page.screenshot(path=str(SCREENSHOTS / "decisions.png"), full_page=True)
+
+
+def test_actions_tab_shows_a_promise_taken_up_by_a_later_agenda(page):
+    page.click("button[role=tab]:has-text('Decisions & actions')")
+    page.locator("#r-what label", has_text="Actions").click()
+    page.fill("#r-topic textarea", "children seeking safety")
+    page.click("#r-show")
+    page.wait_for_function("document.querySelector('#register').innerText.includes('on a later agenda')", timeout=120_000)
+    table = page.inner_text("#register")
+    assert "Looked after children seeking safety would be added to the work programme" in table and "2025-09-23" in table
+    later = page.locator("#register a", has_text="CHILDREN SEEKING SAFETY").first
+    assert later.get_attribute("href").endswith("#page=3")  # the 28 Oct agenda's item 8, in the pack
+    page.screenshot(path=str(SCREENSHOTS / "actions.png"), full_page=True)

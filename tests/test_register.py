@@ -113,7 +113,7 @@ def test_motions_are_linked_to_their_votes_by_paragraph_number():
     accepted = next(r for r in decisions if r.kind == "amendment carried")
     assert (accepted.mover, accepted.text[:40]) == ("Mr Watkins", "5) The proposer and seconder of the orig")
     substantive = next(r for r in decisions if r.kind == "recommendation carried")
-    assert substantive.votes == {"for": 34, "against": 0, "abstain": 0} and substantive.mover == "Mr Watkins"
+    assert substantive.votes == {"for": 34, "against": 0, "abstain": 0} and substantive.mover == "Mr Hood"  # the original motion's
     parts = [r.text for r in decisions if r.kind == "resolved" and r.item == "306"]
     assert parts == [
         "a) Action is needed on disposable vapes.",
@@ -215,3 +215,55 @@ def test_ask_what_was_agreed_uses_the_register_and_cites_the_decision_page(leice
     a = leicester.ask("What was agreed about SEND transport?")
     assert "That the report is noted." in a.text and "23 September 2025" in a.text
     assert a.citations[0].pdf_page == 12 and a.citations[0].verified
+
+
+def test_subject_of_a_commitment_and_matching_item_titles():
+    from qa.followup import _about, _terms, subject_terms
+
+    subject = subject_terms("Looked after children seeking safety would be added to the work programme")
+    assert {"child", "seek", "safety"} <= subject
+    assert _about(subject, _terms("CHILDREN SEEKING SAFETY"))
+    assert not _about(subject_terms("The Corporate Risk Register was due to be presented"), _terms("Budget Risks Register 2025-26"))
+    assert subject_terms("It would first be reconsidered by the next meeting") == set()  # no subject: nothing to match
+
+
+def test_actions_say_what_later_papers_show(tmp_path):
+    """A promise taken up by a later meeting's agenda, one with no later item, and 'the next meeting' as a date."""
+    from qa.assistant import Assistant
+    from qa.config import load_settings
+    from qa.followup import NO_LATER, ON_AGENDA, OPEN
+
+    folder = tmp_path / "committee"
+    folder.mkdir()
+    (folder / "minutes-2025-09-01.md").write_text(
+        "12. BUS SHELTERS\n\nMembers discussed the condition of shelters in the town centre.\n\n"
+        "Bus shelter repairs would come back to the Commission with costed options.\n\n"
+        "Parking charges: the report was deferred to the next meeting of the Commission.\n\n"
+        "A review of school crossing patrols would come to a future meeting.\n",
+        encoding="utf-8",
+    )
+    (folder / "agenda-2025-10-06.md").write_text(
+        "5. BUS SHELTER REPAIRS\n\nOptions for repairing the town centre shelters, with costs.\n\n"
+        "6. PARKING CHARGES\n\nThe deferred report on parking charges.\n",
+        encoding="utf-8",
+    )
+    (folder / "manifest.csv").write_text(
+        "filename,council,committee,meeting_date,document_type\n"
+        "minutes-2025-09-01.md,Testshire Council,Transport Scrutiny Commission,2025-09-01,minutes\n"
+        "agenda-2025-10-06.md,Testshire Council,Transport Scrutiny Commission,2025-10-06,agenda\n",
+        encoding="utf-8",
+    )
+    a = Assistant(load_settings(), create=True)
+    a.index([folder])
+    actions = {r.record.text: r for r in a.actions()}
+    shelters = actions["Bus shelter repairs would come back to the Commission with costed options."]
+    assert shelters.follow_up.status == ON_AGENDA
+    assert (shelters.follow_up.item.item, shelters.follow_up.item.title, shelters.follow_up.item.meeting_date) == (
+        "5", "BUS SHELTER REPAIRS", date(2025, 10, 6)
+    )
+    parking = next(r for t, r in actions.items() if t.startswith("Parking charges"))
+    assert parking.record.due == "2025-10" and parking.follow_up.next_meeting == date(2025, 10, 6)
+    crossings = next(r for t, r in actions.items() if t.startswith("A review of school crossing"))
+    assert crossings.follow_up.status == OPEN and crossings.record.due is None
+    # the agenda's own promises have no later meeting to look at
+    assert all(r.follow_up.status == NO_LATER for r in a.actions() if r.record.meeting_date == date(2025, 10, 6))
