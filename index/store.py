@@ -158,6 +158,19 @@ class IndexStore:
         out.sort(key=lambda c: (c.paper_id, c.position))
         return out
 
+    def chunk_heads(self) -> list[Chunk]:
+        """Every live chunk's metadata (meeting, item, pages) without its text: cheaper than all_chunks()."""
+        live = self.paper_ids()
+        out: list[Chunk] = []
+        total = self.collection.count()
+        for offset in range(0, total, 5000):
+            got = self.collection.get(include=["metadatas"], limit=5000, offset=offset)
+            for cid, meta in zip(got["ids"], got["metadatas"]):
+                if meta and meta.get("paper_id") in live:
+                    out.append(Chunk.from_metadata(cid, "", meta))
+        out.sort(key=lambda c: (c.paper_id, c.position))
+        return out
+
     def get_chunk(self, chunk_id: str) -> Chunk | None:
         """One chunk by id."""
         got = self.collection.get(ids=[chunk_id], include=["documents", "metadatas"])

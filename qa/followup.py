@@ -14,6 +14,7 @@ indexed papers.
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from index.store import IndexStore, StoredRecord
 ON_AGENDA = "on a later agenda"
 OPEN = "no later item found"
 NO_LATER = "no later papers indexed"
+UNKNOWN = "committee or meeting date not known"
 
 # where a commitment's subject ends: "X would be added ...", "Update to come to ...", "X to be notified"
 _SUBJECT_END = re.compile(
@@ -32,12 +34,14 @@ _SUBJECT_END = re.compile(
 # "deferred to the next appropriate meeting" (not a notice of motion's "I will move at the next Meeting")
 _NEXT_MEETING = re.compile(r"(?<!move at the )\bnext (?:appropriate |scheduled |available )?meeting\b", re.IGNORECASE)
 _WORD = re.compile(r"[a-z][a-z'’-]{2,}")
-# words that say nothing about what a commitment is about
+# words that say nothing about what a commitment is about, and the words of items every meeting has
 _GENERIC = set(
     """the and for with that this from into onto about after before would will should could update updates report reports
     item items meeting meetings commission committee council cabinet members member scrutiny work programme added come
     brought return future next agenda also further details information officers officer regarding progress its their
-    was were are has have had been being which who whom there these those other more than then them they all any""".split()
+    was were are has have had been being which who whom there these those other more than then them they all any
+    minutes previous apologies absence declarations declaration interest interests urgent business exclusion press public
+    questions question announcements chair chairman chairs matters arising notice notices motion motions date held""".split()
 )
 
 
@@ -70,10 +74,15 @@ def _about(subject: set[str], title: set[str]) -> bool:
     return shared >= 2 and shared >= 0.75 * len(title) and shared >= 0.5 * len(subject)
 
 
-def _same_body(a: str, b: str) -> bool:
-    """Whether two council or committee names are the same body ('County Council' vs 'County Council (full council)')."""
-    a, b = a.lower().strip(), b.lower().strip()
-    return not a or not b or a in b or b in a
+def body_key(council: str, committee: str) -> tuple[str, str] | None:
+    """Who met, comparable across papers: 'County Council (full council)' and 'county council' are one body;
+    a paper whose council or committee is not known belongs to none."""
+    def norm(name: str) -> str:
+        name = re.sub(r"\([^)]*\)", " ", name.lower())
+        return re.sub(r"\s+", " ", re.sub(r"^the\s+", "", name.strip())).strip()
+
+    key = (norm(council), norm(committee))
+    return key if all(key) else None
 
 
 @dataclass
@@ -95,9 +104,18 @@ class AgendaItem:
 class FollowUp:
     """What the later papers say of a commitment."""
 
-    status: str  # ON_AGENDA, OPEN or NO_LATER
+    status: str  # ON_AGENDA, OPEN, NO_LATER or UNKNOWN
     item: AgendaItem | None = None
     next_meeting: date | None = None  # the committee's next meeting after the commitment, if indexed
+
+
+@dataclass
+class _Meetings:
+    """Per body: its meeting dates (sorted) and its items (in meeting order) with an index of title words."""
+
+    dates: dict[tuple[str, str], list[date]]
+    items: dict[tuple[str, str], list[tuple[AgendaItem, set[str]]]]
+    by_word: dict[tuple[str, str], dict[str, list[int]]]
 
 
 class Agendas:
@@ -107,62 +125,77 @@ class Agendas:
         self.store = store
         self._lock = threading.Lock()
         self._generation = -1
-        self.items: list[AgendaItem] = []
-        self._terms: list[set[str]] = []
-        self._meetings: dict[tuple[str, str], set[date]] = {}
+        self._data = _Meetings({}, {}, {})
 
-    def _refresh(self) -> None:
+    def _refresh(self) -> _Meetings:
         with self._lock:
             generation = self.store.generation()
-            if generation == self._generation:
-                return
-            seen: set[tuple] = set()
-            items = []
-            meetings: dict[tuple[str, str], set[date]] = {}
-            for c in self.store.all_chunks():
-                if c.meeting_date:
-                    meetings.setdefault((c.council, c.committee), set()).add(c.meeting_date)
-                if not c.meeting_date or not c.item_title:
-                    continue
-                key = (c.paper_id, c.meeting_date, c.item, c.item_title)
-                if key in seen:
-                    continue
-                seen.add(key)
-                span = c.spans[0] if c.spans else None
-                items.append(
-                    AgendaItem(c.council, c.committee, c.meeting_date, c.source, c.paper_id, c.item, c.item_title,
-                               span.pdf_page if span else None, span.label if span else None)
-                )
-            items.sort(key=lambda it: (it.meeting_date, it.source, it.pdf_page or 0))
-            self.items = items
-            self._terms = [_terms(it.title) for it in items]
-            self._meetings = meetings
-            self._generation = generation
+            if generation != self._generation:
+                self._data = self._build()
+                self._generation = generation
+            return self._data
+
+    def _build(self) -> _Meetings:
+        dates: dict[tuple[str, str], set[date]] = {}
+        items: dict[tuple[str, str], list[tuple[AgendaItem, set[str]]]] = {}
+        seen: set[tuple] = set()
+        for c in self.store.chunk_heads():
+            body = body_key(c.council, c.committee)
+            if body is None or not c.meeting_date:
+                continue
+            dates.setdefault(body, set()).add(c.meeting_date)
+            key = (c.paper_id, c.meeting_date, c.item, c.item_title)
+            if not c.item_title or key in seen:
+                continue
+            seen.add(key)
+            span = c.spans[0] if c.spans else None
+            it = AgendaItem(c.council, c.committee, c.meeting_date, c.source, c.paper_id, c.item, c.item_title,
+                            span.pdf_page if span else None, span.label if span else None)
+            items.setdefault(body, []).append((it, _terms(it.title)))
+        by_word: dict[tuple[str, str], dict[str, list[int]]] = {}
+        for body, rows in items.items():
+            rows.sort(key=lambda row: (row[0].meeting_date, row[0].source, row[0].pdf_page or 0))
+            index: dict[str, list[int]] = {}
+            for n, (_, terms) in enumerate(rows):
+                for t in terms:
+                    index.setdefault(t, []).append(n)
+            by_word[body] = index
+        return _Meetings({b: sorted(d) for b, d in dates.items()}, items, by_word)
 
     def meetings(self, council: str, committee: str) -> list[date]:
         """The meeting dates of a committee held in the index, in order."""
-        self._refresh()
-        return sorted({d for (c, m), dates in self._meetings.items() if _same_body(c, council) and _same_body(m, committee) for d in dates})
+        body = body_key(council, committee)
+        return list(self._refresh().dates.get(body, [])) if body else []
+
+    def _next(self, data: _Meetings, body: tuple[str, str], when: date) -> date | None:
+        dates = data.dates.get(body, [])
+        k = bisect.bisect_right(dates, when)
+        return dates[k] if k < len(dates) else None
 
     def follow_up(self, r: StoredRecord) -> FollowUp:
         """Whether a later meeting of the same committee has an item on the commitment's subject."""
-        self._refresh()
+        data = self._refresh()
+        body = body_key(r.council, r.committee)
         when = r.record.meeting_date
-        if when is None:
-            return FollowUp(OPEN)
-        later = [d for d in self.meetings(r.council, r.committee) if d > when]
-        if not later:
+        if body is None or when is None:
+            return FollowUp(UNKNOWN)
+        nxt = self._next(data, body, when)
+        if nxt is None:
             return FollowUp(NO_LATER)
         subject = subject_terms(r.record.text)
         if len(subject) >= 2:
-            for it, terms in zip(self.items, self._terms):
-                if it.meeting_date > when and _same_body(it.council, r.council) and _same_body(it.committee, r.committee) and _about(subject, terms):
-                    return FollowUp(ON_AGENDA, it, later[0])
-        return FollowUp(OPEN, None, later[0])
+            rows = data.items.get(body, [])
+            candidates = sorted({n for t in subject for n in data.by_word.get(body, {}).get(t, [])})
+            for n in candidates:
+                it, terms = rows[n]
+                if it.meeting_date > when and _about(subject, terms):
+                    return FollowUp(ON_AGENDA, it, nxt)
+        return FollowUp(OPEN, None, nxt)
 
     def due(self, r: StoredRecord) -> str | None:
         """The record's due month, or for 'the next meeting' the month of the committee's next indexed meeting."""
-        if r.record.due or not r.record.meeting_date or not _NEXT_MEETING.search(r.record.text):
+        body = body_key(r.council, r.committee)
+        if r.record.due or not r.record.meeting_date or body is None or not _NEXT_MEETING.search(r.record.text):
             return r.record.due
-        later = [d for d in self.meetings(r.council, r.committee) if d > r.record.meeting_date]
-        return f"{later[0].year:04d}-{later[0].month:02d}" if later else None
+        nxt = self._next(self._refresh(), body, r.record.meeting_date)
+        return f"{nxt.year:04d}-{nxt.month:02d}" if nxt else None

@@ -1,6 +1,7 @@
 """The decisions and commitments register: extraction from minutes, storage with the paper, topic search."""
 
 from datetime import date
+from pathlib import Path
 
 from index.chunk import chunk_pages
 from index.decisions import extract_commitments, extract_decisions, extract_records, resolve_due
@@ -218,7 +219,11 @@ def test_ask_what_was_agreed_uses_the_register_and_cites_the_decision_page(leice
 
 
 def test_subject_of_a_commitment_and_matching_item_titles():
-    from qa.followup import _about, _terms, subject_terms
+    from qa.followup import _about, _terms, body_key, subject_terms
+
+    assert body_key("Kent County Council", "County Council (full council)") == body_key("Kent County Council", "County Council")
+    assert body_key("Kent County Council", "") is None  # an unknown committee is no committee's
+    assert body_key("Testshire Council", "Committee 1") != body_key("Testshire Council", "Committee 10")
 
     subject = subject_terms("Looked after children seeking safety would be added to the work programme")
     assert {"child", "seek", "safety"} <= subject
@@ -239,10 +244,15 @@ def test_actions_say_what_later_papers_show(tmp_path):
         "12. BUS SHELTERS\n\nMembers discussed the condition of shelters in the town centre.\n\n"
         "Bus shelter repairs would come back to the Commission with costed options.\n\n"
         "Parking charges: the report was deferred to the next meeting of the Commission.\n\n"
-        "A review of school crossing patrols would come to a future meeting.\n",
+        "A review of school crossing patrols would come to a future meeting.\n\n"
+        "Street lighting upgrades would come back to the Commission.\n\n"
+        "The minutes of the previous meeting would come back to the Commission once corrected.\n",
         encoding="utf-8",
     )
+    # another committee takes up street lighting: that is not this commission's follow-up
+    (folder / "planning-2025-09-20.md").write_text("3. STREET LIGHTING UPGRADES\n\nThe upgrade programme.\n", encoding="utf-8")
     (folder / "agenda-2025-10-06.md").write_text(
+        "1. MINUTES OF THE PREVIOUS MEETING\n\nTo confirm the minutes.\n\n"
         "5. BUS SHELTER REPAIRS\n\nOptions for repairing the town centre shelters, with costs.\n\n"
         "6. PARKING CHARGES\n\nThe deferred report on parking charges.\n",
         encoding="utf-8",
@@ -250,7 +260,8 @@ def test_actions_say_what_later_papers_show(tmp_path):
     (folder / "manifest.csv").write_text(
         "filename,council,committee,meeting_date,document_type\n"
         "minutes-2025-09-01.md,Testshire Council,Transport Scrutiny Commission,2025-09-01,minutes\n"
-        "agenda-2025-10-06.md,Testshire Council,Transport Scrutiny Commission,2025-10-06,agenda\n",
+        "agenda-2025-10-06.md,Testshire Council,Transport Scrutiny Commission,2025-10-06,agenda\n"
+        "planning-2025-09-20.md,Testshire Council,Planning Committee,2025-09-20,agenda\n",
         encoding="utf-8",
     )
     a = Assistant(load_settings(), create=True)
@@ -261,9 +272,69 @@ def test_actions_say_what_later_papers_show(tmp_path):
     assert (shelters.follow_up.item.item, shelters.follow_up.item.title, shelters.follow_up.item.meeting_date) == (
         "5", "BUS SHELTER REPAIRS", date(2025, 10, 6)
     )
+    from qa import render
+
+    as_json = render.record_dict(shelters)
+    assert as_json["status"] == ON_AGENDA and as_json["next_meeting"] == "2025-10-06"
+    assert as_json["later_item"]["item"] == "5. BUS SHELTER REPAIRS" and as_json["later_item"]["source"].endswith("agenda-2025-10-06.md")
+    assert render.follow_up_line(shelters).startswith("on a later agenda: 2025-10-06 item 5. BUS SHELTER REPAIRS (")
     parking = next(r for t, r in actions.items() if t.startswith("Parking charges"))
     assert parking.record.due == "2025-10" and parking.follow_up.next_meeting == date(2025, 10, 6)
     crossings = next(r for t, r in actions.items() if t.startswith("A review of school crossing"))
     assert crossings.follow_up.status == OPEN and crossings.record.due is None
+    assert actions["Street lighting upgrades would come back to the Commission."].follow_up.status == OPEN
+    assert actions["The minutes of the previous meeting would come back to the Commission once corrected."].follow_up.status == OPEN  # every agenda has that item
     # the agenda's own promises have no later meeting to look at
     assert all(r.follow_up.status == NO_LATER for r in a.actions() if r.record.meeting_date == date(2025, 10, 6))
+
+
+def _records_stand_on_their_pages(pages, chunks) -> list[str]:
+    """Records whose text is not the text of the page they cite (whitespace and ligatures aside)."""
+    from index.text import squash
+
+    return [
+        f"p{r.pdf_page}: {r.text[:80]}"
+        for r in extract_records(chunks)
+        if squash(r.text) not in squash(pages[r.page_index].text)
+    ]
+
+
+def test_every_record_quotes_its_page_in_the_fixtures():
+    for text in (KENT_STYLE, KENT_PARAGRAPHS, LIMERICK_STYLE):
+        lines = text.split("\n")
+        # the same minutes over two pages, with a page number at the foot of the first and a table figure
+        # ("14") inside the second that must stay in the quotes
+        half = len(lines) // 2
+        pages = [
+            Page(text="\n".join([*lines[:half], "7"]), pdf_page=7, label="7"),
+            Page(text="\n".join([*lines[half:], "14", "RESOLVED that the report be noted and the budget of", "14", "be approved."]), pdf_page=8, label="8"),
+        ]
+        chunks = chunk_pages("p", "m.pdf", PaperMeta(meeting_date=date(2025, 3, 13), doc_type=DocType.MINUTES), pages)
+        assert _records_stand_on_their_pages(pages, chunks) == []
+
+
+def test_every_record_quotes_its_page_in_the_labelled_minutes():
+    """Every decision and commitment read from the labelled papers is verbatim text of the page it cites."""
+    import json
+
+    from index.build import paper_meta
+    from index.discover import Found
+
+    from .conftest import SHARED
+
+    corpus = SHARED / "corpus"
+    sources = set()
+    for name in ("decisions.jsonl", "decisions-heldout.jsonl"):
+        for line in (Path(__file__).parent.parent / "eval" / name).read_text(encoding="utf-8").splitlines():
+            sources.add(json.loads(line)["source"])
+    checked = 0
+    for source in sorted(sources):
+        path = corpus / source
+        if not path.exists():
+            continue
+        pages = parse_paper(path)
+        meta = paper_meta(Found(path=path, root=corpus), pages, None)
+        chunks = chunk_pages("p", source, meta, pages)
+        assert _records_stand_on_their_pages(pages, chunks) == [], source
+        checked += 1
+    assert checked >= 8
