@@ -12,6 +12,7 @@ import json
 import logging
 import sqlite3
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +68,9 @@ class CatalogPaper:
     chunks: int
 
 
+OWNER_KEY = "councilqa_index"  # collection metadata: the id of the index that owns it
+
+
 class IndexStore:
     """Chroma collection + SQLite catalog, opened together."""
 
@@ -111,10 +115,35 @@ class IndexStore:
         return self._client
 
     def _get_collection(self, name: str):
+        metadata = {"hnsw:space": "cosine"}
+        if self.config.chroma_host:  # a server may hold other indexes' collections: mark ours
+            metadata[OWNER_KEY] = self.index_id()
         try:
-            return self.client.get_or_create_collection(name, metadata={"hnsw:space": "cosine"}, embedding_function=None)
+            collection = self.client.get_or_create_collection(name, metadata=metadata, embedding_function=None)
         except Exception as exc:
             raise StoreError(f"cannot open Chroma collection {name}: {exc}") from exc
+        if self.config.chroma_host:
+            self._check_owner(collection)
+        return collection
+
+    def index_id(self) -> str:
+        """This index's id (made once, kept in the catalog): marks its collections on a Chroma server."""
+        found = self.get_info("index_id")
+        if found is None:
+            found = uuid.uuid4().hex
+            self.set_info("index_id", found)
+        return found
+
+    def _check_owner(self, collection) -> None:
+        """Refuse a server collection that belongs to another index: indexing here would delete its chunks
+        as orphans of this catalog."""
+        owner = (collection.metadata or {}).get(OWNER_KEY)
+        where = f"{self.config.chroma_host}:{self.config.chroma_port}"
+        advice = "set another collection name (QA_CHROMA__COLLECTION or chroma.collection) or use that index's data directory"
+        if owner and owner != self.index_id():
+            raise StoreError(f"Chroma collection {collection.name} on {where} belongs to another councilqa index; {advice}")
+        if not owner and collection.count() and not self.paper_ids():
+            raise StoreError(f"Chroma collection {collection.name} on {where} already holds chunks this index does not list; {advice}")
 
     @property
     def collection(self):
