@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import string
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from index.errors import CouncilQAError
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+def prompts_dir() -> Path:
+    """prompts/ of the source tree (a clone, an editable install), else the copy a wheel installs under
+    <prefix>/share/councilqa/prompts."""
+    here = Path(__file__).resolve().parent.parent / "prompts"
+    return here if here.is_dir() else Path(sys.prefix) / "share" / "councilqa" / "prompts"
+
+
+PROMPTS_DIR = prompts_dir()
 
 # every template and the placeholders it must use
 EXPECTED = {

@@ -8,7 +8,7 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 . .venv/bin/activate
-python -m pip install -q --upgrade pip
+python -m pip install -q --upgrade pip "setuptools>=77"  # setuptools also builds the wheel in a test
 # the CPU build of torch first: an unpinned torch would pull a multi-GB CUDA build
 python -m pip install -q "torch==2.13.0"
 python -m pip install -q -e ".[test]"

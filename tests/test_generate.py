@@ -131,3 +131,28 @@ def test_cli_streams_a_verified_answer_and_json_has_mode(assistant, llm_server):
     llm_server.enqueue(f"Withdrawing route 7 would save £120,000 a year [{n}].")
     data = json.loads(CliRunner().invoke(cli, ["ask", QUESTION, "--json"]).stdout)
     assert data["mode"] == "generative" and data["verified"] is True and data["removed"] == []
+
+
+def test_prompts_travel_with_a_wheel(tmp_path):
+    """A non-editable install has no source tree: the wheel carries prompts/*.txt to <prefix>/share/councilqa."""
+    import subprocess
+    import sys
+    import zipfile
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(tmp_path), str(root)],
+        check=True, capture_output=True,
+    )
+    names = zipfile.ZipFile(next(tmp_path.glob("councilqa-*.whl"))).namelist()
+    for prompt in (root / "prompts").glob("*.txt"):
+        assert f"councilqa-0.1.0.data/data/share/councilqa/prompts/{prompt.name}" in names
+
+
+def test_prompts_are_found_under_the_prefix_without_a_source_tree(monkeypatch, tmp_path):
+    import qa.prompts as prompts
+
+    monkeypatch.setattr(prompts, "__file__", str(tmp_path / "site-packages" / "qa" / "prompts.py"))
+    monkeypatch.setattr(prompts.sys, "prefix", str(tmp_path / "env"))
+    assert prompts.prompts_dir() == tmp_path / "env" / "share" / "councilqa" / "prompts"
