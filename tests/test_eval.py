@@ -47,3 +47,18 @@ def test_a_retriever_that_finds_nothing_fails_the_gate(leicester, monkeypatch):
     result = _eval(leicester, "--check")
     assert result.exit_code == 1
     assert "REGRESSION: recall@5" in result.output
+
+
+def test_the_benchmark_script_runs_and_prints_ratios(tmp_path):
+    """Keeps benchmarks/bench.py working (speed itself is measured by running it, not by a test)."""
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench.py"), "--papers", str(ROOT / "tests" / "fixtures" / "papers"), "--only", "parse",
+         "--json", str(tmp_path / "b.json")],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    assert "parse: PDF pages/s" in out and "(pypdf)" in out
+    rows = json.loads((tmp_path / "b.json").read_text())
+    assert rows[0]["ratio"].endswith("x faster")

@@ -1,0 +1,186 @@
+"""councilqa benchmarks: each figure beside a baseline measured in the same run, and their ratio.
+
+    python benchmarks/bench.py                       # the bundled papers/ and eval/smoke.jsonl (about a minute)
+    python benchmarks/bench.py --papers ../shared/corpus --questions eval/questions.jsonl
+    python benchmarks/bench.py --only parse,query
+
+parse     PDF pages per second: councilqa's parser (pypdfium2, printed page labels) vs pypdf's text extraction
+index     chunks per second, whole pipeline (parse, chunk, embed, store, register) vs embedding the same chunk
+          texts alone with the same model: the ratio is what everything around the model costs
+query     retrieval latency (hybrid BM25 + dense, fused, filtered) vs plain llama-index BM25 over the same chunks;
+          and a full extractive answer (retrieve, choose sentences, verify each quote on its page) vs retrieval alone
+register  follow-ups of every commitment (which later agenda item took it up) with the title-word index vs a
+          scan of every item, on the same records
+
+Timings are wall-clock on this machine; compare ratios, not absolute figures, across machines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model is packaged; a download would be a bug
+
+
+def _timed(fn, *args, **kw):
+    started = time.perf_counter()
+    out = fn(*args, **kw)
+    return out, time.perf_counter() - started
+
+
+def _p(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def bench_parse(papers: Path) -> list[tuple]:
+    import logging
+
+    from pypdf import PdfReader
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+    from index.parse import parse_paper
+
+    pdfs = sorted(p for p in papers.rglob("*.pdf"))
+    ours_pages = ours_s = base_pages = base_s = 0.0
+    for pdf in pdfs:
+        try:
+            pages, s = _timed(parse_paper, pdf)
+        except Exception:  # noqa: BLE001 - a bad paper is skipped by both
+            continue
+        ours_pages, ours_s = ours_pages + len(pages), ours_s + s
+        reader_pages, s = _timed(lambda p: [pg.extract_text() for pg in PdfReader(p).pages], pdf)
+        base_pages, base_s = base_pages + len(reader_pages), base_s + s
+    ours, base = ours_pages / ours_s, base_pages / base_s  # (pypdf's warnings about odd fonts are silenced)
+    return [("parse: PDF pages/s", f"{ours:.0f}", f"{base:.0f} (pypdf)", f"{ours / base:.1f}x faster", f"{len(pdfs)} PDFs, {int(ours_pages)} pages")]
+
+
+def bench_index(papers: Path, data_dir: Path):
+    from llama_index.core.schema import MetadataMode
+
+    from qa.assistant import Assistant
+    from qa.config import load_settings
+
+    assistant = Assistant(load_settings(data_dir=data_dir), create=True)
+    assistant.embedder.get_text_embedding("warm up")  # the model is loaded before either is timed (it is cached)
+    report, seconds = _timed(assistant.index, [papers])
+    chunks = assistant.store.all_chunks()
+    texts = [c.to_node().get_content(metadata_mode=MetadataMode.EMBED) for c in chunks]
+    _, model_s = _timed(assistant.embedder.get_text_embedding_batch, texts)
+    rows = [
+        (
+            "index: chunks/s",
+            f"{len(chunks) / seconds:.1f}",
+            f"{len(chunks) / model_s:.1f} (model alone)",
+            f"{seconds / model_s:.2f}x the model's time",
+            f"{len(report.added)} papers, {len(chunks)} chunks, {seconds:.0f} s",
+        )
+    ]
+    return rows, assistant
+
+
+def bench_query(assistant, questions: Path) -> list[tuple]:
+    from llama_index.retrievers.bm25 import BM25Retriever
+
+    from qa.evaluate import load_questions
+
+    qs = [q.question for q in load_questions(questions)]
+    assistant.retrieve(qs[0])  # warm: BM25 built, model loaded
+    chunks = assistant.store.all_chunks()
+    plain = BM25Retriever(nodes=[c.to_node() for c in chunks], similarity_top_k=5)
+    hybrid, bm25, ask = [], [], []
+    for q in qs:
+        hybrid.append(_timed(assistant.retrieve, q)[1])
+        bm25.append(_timed(plain.retrieve, q)[1])
+        ask.append(_timed(assistant.ask, q)[1])
+    ms = lambda v: f"{1000 * statistics.median(v):.0f} ms (p95 {1000 * _p(v, 0.95):.0f})"  # noqa: E731
+    return [
+        ("query: retrieve", ms(hybrid), ms(bm25) + " plain BM25", f"{statistics.median(hybrid) / statistics.median(bm25):.1f}x", f"{len(qs)} questions"),
+        ("query: answer", ms(ask), ms(hybrid) + " retrieval", f"{statistics.median(ask) / statistics.median(hybrid):.1f}x", "extractive, every quote verified"),
+    ]
+
+
+def bench_register(assistant, scale: int = 100) -> list[tuple]:
+    from dataclasses import replace
+
+    from qa.followup import _about, _Meetings, body_key, subject_terms
+
+    agendas = assistant.register.agendas
+    records = [r for r in assistant.store.records() if r.record.type == "commitment"]
+    data = agendas._refresh()
+
+    def scan(r, data):
+        body = body_key(r.council, r.committee)
+        subject = subject_terms(r.record.text)
+        for it, terms in data.items.get(body, []) if body else []:
+            if r.record.meeting_date and it.meeting_date > r.record.meeting_date and len(subject) >= 2 and _about(subject, terms):
+                return it
+        return None
+
+    def run(data):
+        agendas._data = data  # the tables as if built from this index
+        _, indexed_s = _timed(lambda: [agendas.follow_up(r) for r in records])
+        _, scan_s = _timed(lambda: [scan(r, data) for r in records])
+        return indexed_s, scan_s
+
+    rows = []
+    for n in (1, scale):
+        # n copies of every agenda item (the same titles and dates): what a larger index's tables look like
+        items = {b: [(replace(it), t) for it, t in rows_ for _ in range(n)] for b, rows_ in data.items.items()}
+        by_word: dict = {}
+        for b, rows_ in items.items():
+            index: dict[str, list[int]] = {}
+            for k, (_, terms) in enumerate(rows_):
+                for t in terms:
+                    index.setdefault(t, []).append(k)
+            by_word[b] = index
+        indexed_s, scan_s = run(_Meetings(data.dates, items, by_word))
+        count = sum(len(v) for v in items.values())
+        rows.append(
+            (f"register: follow-ups{'' if n == 1 else f' (items x{n})'}", f"{1000 * indexed_s:.1f} ms", f"{1000 * scan_s:.1f} ms (scan)",
+             f"{scan_s / max(indexed_s, 1e-9):.1f}x (scan time / indexed time)", f"{len(records)} commitments, {count} agenda items")
+        )
+    agendas._data = data
+    return rows
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--papers", type=Path, default=ROOT / "papers", help="folder of papers (default: the bundled papers/)")
+    ap.add_argument("--questions", type=Path, default=ROOT / "eval" / "smoke.jsonl", help="questions for the query benchmark")
+    ap.add_argument("--only", default="parse,index,query,register", help="comma-separated: parse,index,query,register")
+    ap.add_argument("--json", type=Path, help="also write the rows as JSON here")
+    args = ap.parse_args(argv)
+    wanted = set(args.only.split(","))
+    rows: list[tuple] = []
+    with tempfile.TemporaryDirectory(prefix="councilqa-bench-") as scratch:
+        os.environ["QA_CONFIG"] = str(Path(scratch) / "none.toml")  # defaults, not a councilqa.toml in the cwd
+        if "parse" in wanted:
+            rows += bench_parse(args.papers)
+        if wanted & {"index", "query", "register"}:
+            index_rows, assistant = bench_index(args.papers, Path(scratch) / "index")
+            rows += index_rows if "index" in wanted else []
+            if "query" in wanted:
+                rows += bench_query(assistant, args.questions)
+            if "register" in wanted:
+                rows += bench_register(assistant)
+    head = ("benchmark", "councilqa", "baseline (same run)", "ratio", "on")
+    widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(5)]
+    for r in [head, *rows]:
+        print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
+    if args.json:
+        args.json.write_text(json.dumps([dict(zip(head, r)) for r in rows], indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
