@@ -92,8 +92,11 @@ class _Motion:
         foot of a page, the words proposed on the next page (a quote is kept to one page)."""
         if self.head and all(ln.page_index == self.lines[0].page_index for ln in self.lines[: self.head]):
             rest = self.lines[self.head :]
-            if rest and all(ln.page_index != self.lines[0].page_index for ln in rest):
-                return rest
+            here = [ln for ln in rest if ln.page_index == self.lines[0].page_index]
+            later = [ln for ln in rest if ln.page_index != self.lines[0].page_index]
+            # only a heading such as "Proposed Purpose:" under the head on this page: quote the next page
+            if later and sum(len(ln.text) for ln in here) < 40:
+                return later
         return self.lines
 
     def kind(self, carried: bool) -> str:

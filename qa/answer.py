@@ -113,7 +113,7 @@ def split_sentences(chunk: Chunk, hit_rank: int) -> list[Sentence]:
 
 
 def question_kind(question: str) -> set[str]:
-    """What the question asks for: number, date, person, decision, place."""
+    """What the question asks for: number, date, person, decision, vote (motions and amendments), place."""
     q = question.lower()
     kinds = set()
     if re.search(r"\bhow (many|much)\b|\bwhat (?:\w+ )?(amount|number|percentage|figure|total|saving|cost|budget|sum)s?\b|\bwhat (saving|savings|budget|cost)\b", q):
@@ -124,6 +124,10 @@ def question_kind(question: str) -> set[str]:
         kinds.add("person")
     if re.search(r"\b(agreed|decided|resolved|decision|outcome|approved|resolution)\b", q):
         kinds.add("decision")
+    # the council's own votes: motions, amendments, who moved them, how they fared ("voted in the youth
+    # elections" is not one)
+    if re.search(r"\b(amendments?|motions?|seconded|seconder|proposed by|moved by|carried|defeated)\b|\bvot(?:e|ed|ing) (?:on|for|against)\b", q):
+        kinds.add("vote")
     if re.search(r"\bpromis\w*|\bcommit\w*|\bcome back\b|\breport back\b|\bupdate\b|\bdue\b|\bnext meeting\b", q):
         kinds.add("commitment")
     if re.search(r"\bwhere\b|\bvenue\b", q):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
+from datetime import date
 from pathlib import Path
 
 from index.build import Progress, build_index
@@ -19,8 +21,16 @@ from .config import Settings, load_settings
 from .generate import GeneratedAnswer
 from .llm import LLMUnavailable, make_llm
 from .register import RecordFilters, Register
-from .retrieve import HybridRetriever
+from .retrieve import HybridRetriever, date_hints
 from .types import Answer, Filters, Hit
+
+
+def _opening(text: str, most: int = 320) -> str:
+    """The start of a long motion's words, cut at a sentence end (or a word) so the quote stays verbatim."""
+    if len(text) <= most:
+        return text
+    ends = [m.end() for m in re.finditer(r"[.!?][”\"’]?(?=\s)", text[: most + 1]) if m.end() >= 80]
+    return text[: ends[-1]] if ends else text[:most].rsplit(" ", 1)[0]
 
 
 class Assistant:
@@ -197,12 +207,67 @@ class Assistant:
                 return build_answer(question, hits, sentences, self.store, with_context=True)
         return None
 
+    def _vote_answer(self, question: str, hits: list[Hit]) -> Answer | None:
+        """For questions about motions, amendments and votes ("Which budget amendments were lost on 13 February
+        2025?"): the register's motion and amendment records on the topic, from the meeting the question names,
+        carried or lost as it asks, each quoted from its page (with its mover and seconder where the minutes
+        print them there)."""
+        q = question.lower()
+        hints = date_hints(question)
+        wanted = "lost" if re.search(r"\b(lost|defeated|rejected|fell|failed)\b", q) else "carried" if re.search(r"\b(carried|passed)\b", q) else None
+        # what the question is about: amendments, or motions (which are not amendments)
+        about = "amendment" if re.search(r"\bamendments?\b", q) else "motion" if re.search(r"\bmotions?\b", q) else None
+
+        def fits(r: StoredRecord) -> bool:
+            rec = r.record
+            return (
+                rec.type == "decision"
+                and bool(rec.mover or rec.votes or rec.kind.startswith(("amendment", "recommendation")))
+                and (about is None or rec.kind.startswith("amendment") == (about == "amendment"))
+                and (not hints or any(h.score(rec.meeting_date) == "day" for h in hints))
+                and (not wanted or rec.kind.endswith(wanted))
+            )
+
+        # the votes on the question's topic, best first; a question asking which amendments or motions (a list)
+        # at a meeting it names gets all of that meeting's that fit, in the order of the minutes
+        on_topic = [r for r in self.register.search(question) if fits(r)]
+        listing = bool(re.search(r"\b(which|what) (amendments|motions)\b|\bamendments (were|was)\b|\ball (the )?(amendments|motions)\b", q))
+        if listing and hints:
+            records = [r for r in self.register.list("decision", limit=100_000) if fits(r)]
+            records.sort(key=lambda r: (r.record.meeting_date or date.min, r.source, r.record.page_index, r.n))
+        elif re.search(r"\bwho\b", q):
+            # "who proposed ...": only a record whose quote names its mover answers it
+            records = [r for r in on_topic if r.record.mover and r.record.mover.split()[-1] in r.record.text][:1]
+        else:
+            records = []  # "what was the vote on ...": the passages answer better than a motion's words
+        if not records:
+            return None
+        hits = list(hits)
+        sentences = []
+        for r in records[: max(self.settings.answer.max_sentences, 6)]:
+            chunk = next((h.chunk for h in hits if h.chunk.id == r.record.chunk_id), None) or self.store.get_chunk(r.record.chunk_id)
+            if chunk is None:
+                continue
+            if all(h.chunk.id != chunk.id for h in hits):  # the register found it: it is retrieved now
+                hits.append(Hit(chunk=chunk, score=0.0))
+            sentences.append(
+                answer_mod.Scored(
+                    answer_mod.Sentence(_opening(r.record.text), 0, chunk, r.record.page_index, r.record.pdf_page, r.record.label, True),
+                    1.0, 1.0, 1.0,
+                )
+            )
+        return build_answer(question, hits, sentences, self.store, with_context=True) if sentences else None
+
     def _answer(self, question: str, hits: list[Hit]) -> Answer:
         cfg = self.settings.answer
+        kinds = answer_mod.question_kind(question)
+        if "vote" in kinds:
+            from_register = self._vote_answer(question, hits)
+            if from_register is not None and not from_register.abstained:
+                return from_register
         best_coverage, scored = self.evidence(question, hits)
         if not scored or best_coverage < cfg.min_coverage or scored[0].score < cfg.min_score:
             return abstain(question, hits)
-        kinds = answer_mod.question_kind(question)
         if "decision" in kinds:
             from_register = self._register_answer(question, hits)
             if from_register is not None and not from_register.abstained:

@@ -342,3 +342,38 @@ def test_every_record_quotes_its_page_in_the_labelled_minutes():
         assert _records_stand_on_their_pages(pages, chunks) == [], source
         checked += 1
     assert checked >= 8
+
+
+def test_questions_about_votes_are_answered_from_the_register(tmp_path):
+    """'Which amendments were lost at the 13 February 2025 meeting?' lists that meeting's lost amendments,
+    each quoted from its page with its mover and seconder, and none that was carried."""
+    from qa.assistant import Assistant
+    from qa.config import load_settings
+
+    folder = tmp_path / "council"
+    folder.mkdir()
+    (folder / "minutes-2025-02-13.md").write_text(
+        "MINUTES of a meeting of the County Council held on Thursday, 13 February 2025.\n\n"
+        "291. Revenue Budget 2025-26\n(Item 6)\n"
+        "(1) Mr Hood proposed, and Mr Lewis seconded the following amendment:\n"
+        "“Allocate up to £75k to a feasibility study into home to school transport.”\n"
+        "(2) Following the debate, the Chairman put to the vote the amendment set out in paragraph 1 and the voting was as follows:\n"
+        "For (16)\nAgainst (41)\nAbstain (0)\nAmendment lost.\n"
+        "(3) Mr Hook proposed, and Mr Streatfeild seconded the following amendment:\n"
+        "“Add £2m to the pothole repair programme.”\n"
+        "(4) Following the debate, the Chairman put to the vote the amendment set out in paragraph 3 and the voting was as follows:\n"
+        "For (44)\nAgainst (9)\nAbstain (3)\nAmendment carried.\n",
+        encoding="utf-8",
+    )
+    (folder / "manifest.csv").write_text(
+        "filename,council,committee,meeting_date,document_type\nminutes-2025-02-13.md,Kent County Council,County Council,2025-02-13,minutes\n",
+        encoding="utf-8",
+    )
+    a = Assistant(load_settings(), create=True)
+    a.index([folder])
+    answer = a.ask("Which amendments were lost at the meeting on 13 February 2025?")
+    assert "Mr Hood proposed, and Mr Lewis seconded" in answer.text and "feasibility study" in answer.text
+    assert "pothole" not in answer.text
+    assert answer.citations and all(c.verified for c in answer.citations)
+    carried = a.ask("Which amendments were carried on 13 February 2025?")
+    assert "pothole" in carried.text and "feasibility" not in carried.text
