@@ -189,23 +189,25 @@ class Assistant:
             records = self.register.for_items([key])
             if not records:
                 continue
-            hits = list(hits)
-            sentences = []
-            for r in records[: self.settings.answer.max_sentences]:
-                chunk = next((h.chunk for h in hits if h.chunk.id == r.record.chunk_id), None) or self.store.get_chunk(r.record.chunk_id)
-                if chunk is None:
-                    continue
-                if all(h.chunk.id != chunk.id for h in hits):  # the register found it: it is retrieved now
-                    hits.append(Hit(chunk=chunk, score=0.0))
-                sentences.append(
-                    answer_mod.Scored(
-                        answer_mod.Sentence(r.record.text, rank, chunk, r.record.page_index, r.record.pdf_page, r.record.label, True),
-                        1.0, 1.0, 1.0,
-                    )
-                )
-            if sentences:
-                return build_answer(question, hits, sentences, self.store, with_context=True)
+            answer = self._answer_from_records(question, hits, records[: self.settings.answer.max_sentences], rank)
+            if answer is not None:
+                return answer
         return None
+
+    def _answer_from_records(self, question: str, hits: list[Hit], records: list[StoredRecord], rank: int = 0, quote=lambda t: t) -> Answer | None:
+        """An answer quoting register records (each from its page, with its meeting and item); a record's passage
+        joins the retrieved ones, since the register found it."""
+        hits = list(hits)
+        sentences = []
+        for r in records:
+            chunk = next((h.chunk for h in hits if h.chunk.id == r.record.chunk_id), None) or self.store.get_chunk(r.record.chunk_id)
+            if chunk is None:
+                continue
+            if all(h.chunk.id != chunk.id for h in hits):
+                hits.append(Hit(chunk=chunk, score=0.0))
+            sentence = answer_mod.Sentence(quote(r.record.text), rank, chunk, r.record.page_index, r.record.pdf_page, r.record.label, True)
+            sentences.append(answer_mod.Scored(sentence, 1.0, 1.0, 1.0))
+        return build_answer(question, hits, sentences, self.store, with_context=True) if sentences else None
 
     def _vote_answer(self, question: str, hits: list[Hit]) -> Answer | None:
         """For questions about motions, amendments and votes ("Which budget amendments were lost on 13 February
@@ -242,21 +244,7 @@ class Assistant:
             records = []  # "what was the vote on ...": the passages answer better than a motion's words
         if not records:
             return None
-        hits = list(hits)
-        sentences = []
-        for r in records[: max(self.settings.answer.max_sentences, 6)]:
-            chunk = next((h.chunk for h in hits if h.chunk.id == r.record.chunk_id), None) or self.store.get_chunk(r.record.chunk_id)
-            if chunk is None:
-                continue
-            if all(h.chunk.id != chunk.id for h in hits):  # the register found it: it is retrieved now
-                hits.append(Hit(chunk=chunk, score=0.0))
-            sentences.append(
-                answer_mod.Scored(
-                    answer_mod.Sentence(_opening(r.record.text), 0, chunk, r.record.page_index, r.record.pdf_page, r.record.label, True),
-                    1.0, 1.0, 1.0,
-                )
-            )
-        return build_answer(question, hits, sentences, self.store, with_context=True) if sentences else None
+        return self._answer_from_records(question, hits, records[: max(self.settings.answer.max_sentences, 6)], quote=_opening)
 
     def _answer(self, question: str, hits: list[Hit]) -> Answer:
         cfg = self.settings.answer
