@@ -37,18 +37,19 @@ class Session:
     citations: list[dict] = field(default_factory=list)
 
 
+def as_date(value: str, label: str) -> date | None:
+    """A date typed into a field, or None if empty; a bad one is a message for the user naming the field."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise gr.Error(f"{label} must be a date like 2025-09-23") from None
+
+
 def parse_filters(council: str | None, committee: str | None, date_from: str, date_to: str, doc_type: str | None) -> Filters:
     """Filter widgets -> Filters; a bad date is a message for the user."""
-
-    def as_date(value: str, label: str) -> date | None:
-        value = (value or "").strip()
-        if not value:
-            return None
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            raise gr.Error(f"{label} must be a date like 2025-09-23") from None
-
     return Filters(
         council=None if council in (None, "", ANY) else council,
         committee=None if committee in (None, "", ANY) else committee,
@@ -163,12 +164,16 @@ def add_papers(assistant: Assistant, files: list | None, progress=gr.Progress())
 REGISTER_COLUMNS = ["Meeting", "Committee", "Item", "Kind / due", "Text", "Votes, or who and later papers", "Page"]
 
 
-def register_rows(assistant: Assistant, what: str, topic: str, committee: str | None, date_from: str, date_to: str) -> list[list[str]]:
-    """Decisions or actions as table rows; each row links to its cited page (PDF) or names its item (web page)."""
+def register_rows(
+    assistant: Assistant, what: str, topic: str, committee: str | None, date_from: str, date_to: str, due_before: str = ""
+) -> list[list[str]]:
+    """Decisions or actions as table rows; each row links to its cited page (PDF) or names its item (web page).
+    Actions can be limited to those due before a date (an action with no date given is then left out)."""
     from .register import RecordFilters
 
     f = parse_filters(None, committee, date_from, date_to, None)
-    filters = RecordFilters(committee=f.committee, date_from=f.date_from, date_to=f.date_to)
+    due = as_date(due_before, "Due before") if what != "Decisions" else None
+    filters = RecordFilters(committee=f.committee, date_from=f.date_from, date_to=f.date_to, due_before=due)
     try:
         rows = (assistant.decisions if what == "Decisions" else assistant.actions)((topic or "").strip() or None, filters, 200)
     except CouncilQAError as exc:
@@ -243,6 +248,7 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
                 r_committee = gr.Dropdown([ANY, *choices["committees"]], value=ANY, label="Committee")
                 r_from = gr.Textbox(label="Meetings from (YYYY-MM-DD)")
                 r_to = gr.Textbox(label="Meetings to (YYYY-MM-DD)")
+                r_due = gr.Textbox(label="Actions due before (YYYY-MM-DD)", elem_id="r-due")
             show = gr.Button("Show", elem_id="r-show")
             table = gr.Dataframe(
                 headers=REGISTER_COLUMNS,
@@ -253,7 +259,7 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
                 elem_id="register",
             )
             show.click(
-                lambda *a: register_rows(assistant, *a), [what, topic, r_committee, r_from, r_to], [table], api_name="register"
+                lambda *a: register_rows(assistant, *a), [what, topic, r_committee, r_from, r_to, r_due], [table], api_name="register"
             )
         with gr.Tab("Add papers"):
             files = gr.File(

@@ -133,3 +133,16 @@ def test_ten_clients_at_once_each_get_their_own_answer(served):
     assert len(results) == 10
     for question, expected, answer in results:
         assert answer["question"] == question and expected in answer["answer"]
+
+
+def test_actions_can_be_limited_to_those_due_before_a_date(leicester):
+    import gradio as gr
+
+    from qa.ui import register_rows
+
+    rows = register_rows(leicester, "Actions", "SEND transport", None, "", "", "2026-02-01")
+    assert rows and all(r[3] == "due 2026-01" or r[3] < "due 2026-02" for r in rows)
+    assert any("outstanding 200 children" in r[4] for r in rows)
+    assert not any(r[3] == "no date given" for r in rows)
+    with pytest.raises(gr.Error, match="Due before must be a date"):
+        register_rows(leicester, "Actions", "", None, "", "", "next spring")
