@@ -126,7 +126,7 @@ def question_kind(question: str) -> set[str]:
         kinds.add("decision")
     # the council's own votes: motions, amendments, who moved them, how they fared ("voted in the youth
     # elections" is not one)
-    if re.search(r"\b(amendments?|motions?|seconded|seconder|proposed by|moved by|carried|defeated)\b|\bvot(?:e|ed|ing) (?:on|for|against)\b", q):
+    if re.search(r"\b(amendments?|motions?|seconded|seconder|proposed by|moved by|carried|defeated)\b|\bvot(?:e|ed|ing) (?:on|for|against)\b|\bwhat was the vote\b", q):
         kinds.add("vote")
     if re.search(r"\bpromis\w*|\bcommit\w*|\bcome back\b|\breport back\b|\bupdate\b|\bdue\b|\bnext meeting\b", q):
         kinds.add("commitment")

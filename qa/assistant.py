@@ -25,6 +25,9 @@ from .retrieve import HybridRetriever, date_hints
 from .types import Answer, Filters, Hit
 
 
+_OUTCOME_LINE = re.compile(r"^(?:The\s+)?(?:Substantive\s+)?(?:Amendment|Motion|Recommendation)s?\s+(?:carried|lost|agreed|defeated|fell)\b|^(?:Agreed|Carried|Lost)\b", re.IGNORECASE)
+
+
 def _opening(text: str, most: int = 320) -> str:
     """The start of a long motion's words, cut at a sentence end (or a word) so the quote stays verbatim."""
     if len(text) <= most:
@@ -194,9 +197,12 @@ class Assistant:
                 return answer
         return None
 
-    def _answer_from_records(self, question: str, hits: list[Hit], records: list[StoredRecord], rank: int = 0, quote=lambda t: t) -> Answer | None:
+    def _answer_from_records(
+        self, question: str, hits: list[Hit], records: list[StoredRecord], rank: int = 0, quote=lambda t: t, with_votes: bool = False
+    ) -> Answer | None:
         """An answer quoting register records (each from its page, with its meeting and item); a record's passage
-        joins the retrieved ones, since the register found it."""
+        joins the retrieved ones, since the register found it. With `with_votes`, a record's recorded vote
+        follows it, quoted line by line from the page the minutes print it on ("For (41)", ..., "Motion carried.")."""
         hits = list(hits)
         sentences = []
         for r in records:
@@ -207,7 +213,30 @@ class Assistant:
                 hits.append(Hit(chunk=chunk, score=0.0))
             sentence = answer_mod.Sentence(quote(r.record.text), rank, chunk, r.record.page_index, r.record.pdf_page, r.record.label, True)
             sentences.append(answer_mod.Scored(sentence, 1.0, 1.0, 1.0))
+            for page_index, page, line in self._vote_lines(r) if with_votes else []:
+                sentences.append(answer_mod.Scored(answer_mod.Sentence(line, rank, chunk, page_index, page.pdf_page, page.label, True), 1.0, 1.0, 1.0))
         return build_answer(question, hits, sentences, self.store, with_context=True) if sentences else None
+
+    def _vote_lines(self, r: StoredRecord) -> list[tuple[int, object, str]]:
+        """The lines printing a record's recorded vote and its outcome, found on its page or the next two:
+        'For (41)', 'Against (10)', 'Abstain (7)', then 'Motion carried.' (page index, page, line)."""
+        names = {"for": "For", "against": "Against", "abstain": "Abstain"}
+        wanted = {f"{names[k]} ({n})" for k, n in r.record.votes.items() if k in names}
+        if not wanted:
+            return []
+        pages = self.store.pages(r.paper_id)
+        out: list[tuple[int, object, str]] = []
+        for page_index in range(r.record.page_index, min(r.record.page_index + 3, len(pages))):
+            for line in pages[page_index].text.split("\n"):
+                line = line.strip()
+                if line in wanted:
+                    out.append((page_index, pages[page_index], line))
+                    wanted.discard(line)
+                elif out and not wanted and _OUTCOME_LINE.match(line):
+                    return [*out, (page_index, pages[page_index], line)]
+            if not wanted and out:
+                break
+        return out
 
     def _vote_answer(self, question: str, hits: list[Hit]) -> Answer | None:
         """For questions about motions, amendments and votes ("Which budget amendments were lost on 13 February
@@ -240,8 +269,13 @@ class Assistant:
         elif re.search(r"\bwho\b", q):
             # "who proposed ...": only a record whose quote names its mover answers it
             records = [r for r in on_topic if r.record.mover and r.record.mover.split()[-1] in r.record.text][:1]
+        elif re.search(r"\b(vote|voted|voting|result|how many)\b", q):
+            # "what was the vote on ...": the motion, then its recorded vote, line by line from the minutes
+            records = [r for r in on_topic if r.record.votes][:1]
+            if records:
+                return self._answer_from_records(question, hits, records, quote=_opening, with_votes=True)
         else:
-            records = []  # "what was the vote on ...": the passages answer better than a motion's words
+            records = []
         if not records:
             return None
         return self._answer_from_records(question, hits, records[: max(self.settings.answer.max_sentences, 6)], quote=_opening)

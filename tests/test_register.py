@@ -377,3 +377,8 @@ def test_questions_about_votes_are_answered_from_the_register(tmp_path):
     assert answer.citations and all(c.verified for c in answer.citations)
     carried = a.ask("Which amendments were carried on 13 February 2025?")
     assert "pothole" in carried.text and "feasibility" not in carried.text
+    # the recorded vote, each line quoted from the page the minutes print it on
+    vote = a.ask("What was the vote on the home to school transport amendment on 13 February 2025?")
+    assert "Mr Hood proposed" in vote.text
+    assert [c.text for c in vote.citations][1:] == ["For (16)", "Against (41)", "Abstain (0)", "Amendment lost."]
+    assert all(c.verified for c in vote.citations)
