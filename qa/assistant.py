@@ -226,16 +226,19 @@ class Assistant:
             return []
         pages = self.store.pages(r.paper_id)
         out: list[tuple[int, object, str]] = []
+        after = 0  # lines read since the last count was found: the outcome follows within a few (names aside)
         for page_index in range(r.record.page_index, min(r.record.page_index + 3, len(pages))):
             for line in pages[page_index].text.split("\n"):
                 line = line.strip()
                 if line in wanted:
                     out.append((page_index, pages[page_index], line))
                     wanted.discard(line)
-                elif out and not wanted and _OUTCOME_LINE.match(line):
-                    return [*out, (page_index, pages[page_index], line)]
-            if not wanted and out:
-                break
+                elif out and not wanted:
+                    if _OUTCOME_LINE.match(line):
+                        return [*out, (page_index, pages[page_index], line)]
+                    after += 1
+                    if after > 12:
+                        return out
         return out
 
     def _vote_answer(self, question: str, hits: list[Hit]) -> Answer | None:
