@@ -277,6 +277,14 @@ class Assistant:
             records = [r for r in on_topic if r.record.votes][:1]
             if records:
                 return self._answer_from_records(question, hits, records, quote=_opening, with_votes=True)
+            if re.search(r"\bhow many\b.*\bvot|\bvoted for and against\b|\bwhat was the vote\b", q) and any(
+                r.record.type == "decision" and (not hints or any(h.score(r.record.meeting_date) == "day" for h in hints))
+                for r in self.register.search(question)[:3]
+            ):
+                # the minutes record the decision but no count: the papers don't say how many voted which way
+                answer = abstain(question, hits)
+                answer.notice = "the minutes record this decision but not how many voted each way"
+                return answer
         else:
             records = []
         if not records:
@@ -288,7 +296,7 @@ class Assistant:
         kinds = answer_mod.question_kind(question)
         if "vote" in kinds:
             from_register = self._vote_answer(question, hits)
-            if from_register is not None and not from_register.abstained:
+            if from_register is not None and (not from_register.abstained or from_register.notice):
                 return from_register
         best_coverage, scored = self.evidence(question, hits)
         if not scored or best_coverage < cfg.min_coverage or scored[0].score < cfg.min_score:

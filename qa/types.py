@@ -80,4 +80,4 @@ class Answer:
     mode: str = "extractive"  # "extractive", "generative", or "extractive-fallback" when the LLM failed or nothing survived
     verified: bool = True  # every sentence shown passed verification
     removed: list[dict] = field(default_factory=list)  # generated sentences the verifier removed, with reasons
-    notice: str = ""  # why the answer fell back to extractive, for people
+    notice: str = ""  # for people: why the answer fell back to extractive, or why the papers can't answer

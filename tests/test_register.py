@@ -362,7 +362,11 @@ def test_questions_about_votes_are_answered_from_the_register(tmp_path):
         "(3) Mr Hook proposed, and Mr Streatfeild seconded the following amendment:\n"
         "“Add £2m to the pothole repair programme.”\n"
         "(4) Following the debate, the Chairman put to the vote the amendment set out in paragraph 3 and the voting was as follows:\n"
-        "For (44)\nAgainst (9)\nAbstain (3)\nAmendment carried.\n",
+        "For (44)\nAgainst (9)\nAbstain (3)\nAmendment carried.\n"
+        "292. Pay Policy Statement\n(Item 7)\n"
+        "(1) Mr Oakford proposed, and Mr Jeffrey seconded the motion that “Council is asked to endorse the Pay Policy Statement.”\n"
+        "(2) Following the debate, the Chairman put the motion set out in paragraph 1 and it was agreed.\n"
+        "(3) RESOLVED that Council endorses the Pay Policy Statement.\n",
         encoding="utf-8",
     )
     (folder / "manifest.csv").write_text(
@@ -382,3 +386,6 @@ def test_questions_about_votes_are_answered_from_the_register(tmp_path):
     assert "Mr Hood proposed" in vote.text
     assert [c.text for c in vote.citations][1:] == ["For (16)", "Against (41)", "Abstain (0)", "Amendment lost."]
     assert all(c.verified for c in vote.citations)
+    # a decision the minutes record without a count: the papers don't say how many voted which way
+    uncounted = a.ask("How many councillors voted for and against the Pay Policy Statement on 13 February 2025?")
+    assert uncounted.abstained and "not how many voted" in uncounted.notice
