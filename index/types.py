@@ -63,6 +63,11 @@ class Span:
     label: str | None
 
 
+def item_name(item: str, title: str) -> str:
+    """An agenda item as people name it: '173. SEND TRANSPORT UPDATE', or the title alone when unnumbered."""
+    return f"{item}. {title}".strip(". ") if item else title
+
+
 @dataclass
 class Chunk:
     """A retrievable passage: never crosses papers, knows which of its text is on which page."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from index.store import IndexStore
 from index.text import squash
+from index.types import item_name
 
 from .answer import _DATE as _HAS_DATE
 from .answer import Scored
@@ -40,7 +41,7 @@ def sentence_citation(n: int, s) -> Citation:
         council=c.council,
         committee=c.committee,
         meeting_date=c.meeting_date,
-        item=f"{c.item}. {c.item_title}".strip(". ") if c.item else c.item_title,
+        item=item_name(c.item, c.item_title),
         page=s.label,
         pdf_page=s.pdf_page,
         text=s.text,

@@ -7,18 +7,13 @@ import re
 from datetime import date
 
 from index.store import StoredRecord
-from index.types import IndexReport
+from index.types import IndexReport, item_name
 
 from .types import Answer, Citation, Hit
 
 
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
-
-
-def _item(hit: Hit) -> str:
-    c = hit.chunk
-    return f"{c.item}. {c.item_title}".strip(". ") if c.item else c.item_title
 
 
 def citation_dict(c: Citation) -> dict:
@@ -45,7 +40,7 @@ def hit_dict(h: Hit) -> dict:
         "page": span.label if span else None,
         "pdf_page": span.pdf_page if span else None,
         "meeting_date": _iso(h.chunk.meeting_date),
-        "item": _item(h),
+        "item": item_name(h.chunk.item, h.chunk.item_title),
         "text": h.chunk.text,
         "score": round(h.score, 4),
     }
@@ -125,7 +120,7 @@ def hits_text(hits: list[Hit]) -> str:
         span = h.chunk.spans[0] if h.chunk.spans else None
         where = page_name(span.label, span.pdf_page) if span else ""
         date_s = _iso(h.chunk.meeting_date) or "undated"
-        out.append(f"{i}. [{h.score:.3f}] {h.chunk.source} {where} {date_s} {_item(h)}".rstrip())
+        out.append(f"{i}. [{h.score:.3f}] {h.chunk.source} {where} {date_s} {item_name(h.chunk.item, h.chunk.item_title)}".rstrip())
         out.append("   " + h.chunk.text[:300].replace("\n", " "))
     return "\n".join(out)
 
@@ -212,7 +207,7 @@ def record_dict(r: StoredRecord) -> dict:
         "council": r.council,
         "committee": r.committee,
         "meeting_date": _iso(rec.meeting_date),
-        "item": f"{rec.item}. {rec.item_title}".strip(". ") if rec.item else rec.item_title,
+        "item": item_name(rec.item, rec.item_title),
         "source": r.source,
         "page": rec.label,
         "pdf_page": rec.pdf_page,
@@ -229,7 +224,7 @@ def record_dict(r: StoredRecord) -> dict:
             if fu.item is not None:
                 it = fu.item
                 out["later_item"] = {
-                    "meeting_date": _iso(it.meeting_date), "item": f"{it.item}. {it.title}".strip(". ") if it.item else it.title,
+                    "meeting_date": _iso(it.meeting_date), "item": item_name(it.item, it.title),
                     "source": it.source, "page": it.label, "pdf_page": it.pdf_page, "paper_id": it.paper_id,
                 }
     return out

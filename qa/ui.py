@@ -17,7 +17,7 @@ from pathlib import Path
 import gradio as gr
 
 from index.errors import CouncilQAError
-from index.types import DocType
+from index.types import DocType, item_name
 
 from . import render
 from .assistant import Assistant
@@ -204,7 +204,7 @@ def register_rows(
             [
                 rec.meeting_date.isoformat() if rec.meeting_date else "",
                 render.escape_md(r.committee),
-                render.escape_md(f"{rec.item}. {rec.item_title}".strip(". ") if rec.item else rec.item_title),
+                render.escape_md(item_name(rec.item, rec.item_title)),
                 kind,
                 render.escape_md(rec.text),
                 extra if rec.type == "commitment" else render.escape_md(extra),
