@@ -74,6 +74,20 @@ _DEFERRED = re.compile(
 )
 
 
+def vote_count(text: str) -> tuple[str, int] | None:
+    """A recorded vote's line: 'For (41)' -> ('for', 41), 'Abstentions (3)' -> ('abstain', 3); else None."""
+    v = _VOTE.match(text)
+    if v is None:
+        return None
+    word = v.group(1).lower()
+    return ("abstain" if word.startswith("abstain") else word, int(v.group(2)))
+
+
+def is_outcome(text: str) -> bool:
+    """A vote's outcome line: 'Amendment lost.', 'Substantive Motion carried.', 'Agreed unanimously.'."""
+    return _OUTCOME.match(text) is not None
+
+
 @dataclass
 class _Motion:
     """A motion or amendment as proposed, waiting for its vote and outcome."""
@@ -235,11 +249,10 @@ class MinutesReader:
             if put:
                 i = self._read_put(i, sentence, put)
                 continue
-            v = _VOTE.match(text)
-            if v:
-                key = "abstain" if v.group(1).lower().startswith("abstain") else v.group(1).lower()
+            count = vote_count(text)
+            if count:
                 target = self.pending or _Motion("motion", self.para_lines or [ln])
-                target.votes[key] = int(v.group(2))
+                target.votes[count[0]] = count[1]
                 self.pending = target
                 i += 1
                 continue

@@ -12,6 +12,7 @@ from index.build import Progress, build_index
 from index.discover import file_hash
 from index.embed import load_embedder
 from index.errors import CouncilQAError
+from index.motions import is_outcome, vote_count
 from index.store import IndexStore, StoredRecord
 from index.types import DocType, IndexReport
 
@@ -23,9 +24,6 @@ from .llm import LLMUnavailable, make_llm
 from .register import RecordFilters, Register
 from .retrieve import HybridRetriever, date_hints
 from .types import Answer, Filters, Hit
-
-
-_OUTCOME_LINE = re.compile(r"^(?:The\s+)?(?:Substantive\s+)?(?:Amendment|Motion|Recommendation)s?\s+(?:carried|lost|agreed|defeated|fell)\b|^(?:Agreed|Carried|Lost)\b", re.IGNORECASE)
 
 
 def _opening(text: str, most: int = 320) -> str:
@@ -220,8 +218,7 @@ class Assistant:
     def _vote_lines(self, r: StoredRecord) -> list[tuple[int, object, str]]:
         """The lines printing a record's recorded vote and its outcome, found on its page or the next two:
         'For (41)', 'Against (10)', 'Abstain (7)', then 'Motion carried.' (page index, page, line)."""
-        names = {"for": "For", "against": "Against", "abstain": "Abstain"}
-        wanted = {f"{names[k]} ({n})" for k, n in r.record.votes.items() if k in names}
+        wanted = set(r.record.votes.items())  # {("for", 41), ...}, read from these lines when indexing
         if not wanted:
             return []
         pages = self.store.pages(r.paper_id)
@@ -230,11 +227,12 @@ class Assistant:
         for page_index in range(r.record.page_index, min(r.record.page_index + 3, len(pages))):
             for line in pages[page_index].text.split("\n"):
                 line = line.strip()
-                if line in wanted:
+                count = vote_count(line)
+                if count in wanted:
                     out.append((page_index, pages[page_index], line))
-                    wanted.discard(line)
+                    wanted.discard(count)
                 elif out and not wanted:
-                    if _OUTCOME_LINE.match(line):
+                    if is_outcome(line):
                         return [*out, (page_index, pages[page_index], line)]
                     after += 1
                     if after > 12:
