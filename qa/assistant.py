@@ -250,19 +250,23 @@ class Assistant:
         # what the question is about: amendments, or motions (which are not amendments)
         about = "amendment" if re.search(r"\bamendments?\b", q) else "motion" if re.search(r"\bmotions?\b", q) else None
 
+        def at_meeting(r: StoredRecord) -> bool:  # the meeting the question names, if it names one
+            return not hints or any(h.score(r.record.meeting_date) == "day" for h in hints)
+
         def fits(r: StoredRecord) -> bool:
             rec = r.record
             return (
                 rec.type == "decision"
                 and bool(rec.mover or rec.votes or rec.kind.startswith(("amendment", "recommendation")))
                 and (about is None or rec.kind.startswith("amendment") == (about == "amendment"))
-                and (not hints or any(h.score(rec.meeting_date) == "day" for h in hints))
+                and at_meeting(r)
                 and (not wanted or rec.kind.endswith(wanted))
             )
 
         # the votes on the question's topic, best first; a question asking which amendments or motions (a list)
         # at a meeting it names gets all of that meeting's that fit, in the order of the minutes
-        on_topic = [r for r in self.register.search(question) if fits(r)]
+        found = self.register.search(question)
+        on_topic = [r for r in found if fits(r)]
         listing = bool(re.search(r"\b(which|what) (amendments|motions)\b|\bamendments (were|was)\b|\ball (the )?(amendments|motions)\b", q))
         if listing and hints:
             records = [r for r in self.register.list("decision", limit=100_000) if fits(r)]
@@ -276,8 +280,7 @@ class Assistant:
             if records:
                 return self._answer_from_records(question, hits, records, quote=_opening, with_votes=True)
             if re.search(r"\bhow many\b.*\bvot|\bvoted for and against\b|\bwhat was the vote\b", q) and any(
-                r.record.type == "decision" and (not hints or any(h.score(r.record.meeting_date) == "day" for h in hints))
-                for r in self.register.search(question)[:3]
+                r.record.type == "decision" and at_meeting(r) for r in found[:3]
             ):
                 # the minutes record the decision but no count: the papers don't say how many voted which way
                 answer = abstain(question, hits)

@@ -162,11 +162,6 @@ class Agendas:
             by_word[body] = index
         return _Meetings({b: sorted(d) for b, d in dates.items()}, items, by_word)
 
-    def meetings(self, council: str, committee: str) -> list[date]:
-        """The meeting dates of a committee held in the index, in order."""
-        body = body_key(council, committee)
-        return list(self._refresh().dates.get(body, [])) if body else []
-
     def _next(self, data: _Meetings, body: tuple[str, str], when: date) -> date | None:
         dates = data.dates.get(body, [])
         k = bisect.bisect_right(dates, when)
@@ -192,10 +187,12 @@ class Agendas:
                     return FollowUp(ON_AGENDA, it, nxt)
         return FollowUp(OPEN, None, nxt)
 
-    def due(self, r: StoredRecord) -> str | None:
-        """The record's due month, or for 'the next meeting' the month of the committee's next indexed meeting."""
-        body = body_key(r.council, r.committee)
-        if r.record.due or not r.record.meeting_date or body is None or not _NEXT_MEETING.search(r.record.text):
-            return r.record.due
-        nxt = self._next(self._refresh(), body, r.record.meeting_date)
-        return f"{nxt.year:04d}-{nxt.month:02d}" if nxt else None
+
+
+def due_month(r: StoredRecord, follow_up: FollowUp) -> str | None:
+    """The record's due month, or for 'the next meeting' the month of the committee's next indexed meeting
+    (which its follow-up has found)."""
+    nxt = follow_up.next_meeting
+    if r.record.due or not _NEXT_MEETING.search(r.record.text):
+        return r.record.due
+    return f"{nxt.year:04d}-{nxt.month:02d}" if nxt else None

@@ -18,7 +18,7 @@ from llama_index.retrievers.bm25 import BM25Retriever
 
 from index.store import IndexStore, StoredRecord
 
-from .followup import Agendas
+from .followup import Agendas, due_month
 
 
 @dataclass
@@ -76,9 +76,10 @@ class Register:
         """A commitment with what later papers say of it, and 'the next meeting' resolved to a month."""
         if r.record.type != "commitment":
             return r
-        due = self.agendas.due(r)
+        follow_up = self.agendas.follow_up(r)
+        due = due_month(r, follow_up)
         record = replace(r.record, due=due) if due != r.record.due else r.record
-        return replace(r, record=record, follow_up=self.agendas.follow_up(r))
+        return replace(r, record=record, follow_up=follow_up)
 
     def list(self, type_: str, filters: RecordFilters | None = None, topic: str | None = None, limit: int = 50) -> list[StoredRecord]:
         """Records of one type ("decision" or "commitment"), best topic match first (or in meeting order)."""
