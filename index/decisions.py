@@ -23,7 +23,7 @@ def extract_records(chunks: list[Chunk]) -> list[Record]:
     reader = MinutesReader(read_lines(chunks))
     decisions = reader.read()
     commitments = extract_commitments(chunks, reader.quoted)
-    tasks = [as_commitment(replace(r), r.who) for r in reader.commitments]
+    tasks = [as_commitment(r, r.who) for r in reader.commitments]  # made for this, not kept elsewhere
     tasks += [as_commitment(replace(r, votes={})) for r in decisions if TASK.match(r.text)]
     known = [squash(c.text) for c in commitments]
     for t in tasks:

@@ -203,11 +203,15 @@ class MinutesReader:
                 return None
         return None
 
-    def _add(self, lines: list[Line], **kw) -> Record:
-        """A decision record quoting `lines` (kept to the first line's page)."""
+    def _add(self, lines: list[Line], quote: str | None = None, **kw) -> Record:
+        """A decision record quoting `lines` (kept to the first line's page), or `quote`, a sentence within
+        them; whole lines quoted are not read again for "It was agreed ..." sentences."""
         rec = record_from("decision", lines, **kw)
         self._at[id(rec)] = self._index[lines[0].key]
-        self.used.update(ln.key for ln in lines)
+        if quote is None:
+            self.used.update(ln.key for ln in lines)
+        else:  # a line may hold more than one such sentence
+            rec.text = quote
         self.records.append(rec)
         return rec
 
@@ -466,12 +470,9 @@ class MinutesReader:
                 what = (passive.group("what") or passive.group("what2") or "motion").lower()
                 carried = passive.group("result") not in {"lost", "defeated", "rejected"}
                 kind = _Motion("amendment" if what == "amendment" else "motion" if what == "recommendation" else "part", unit).kind(carried)
-                rec = record_from("decision", unit, kind=kind, mover=passive.group("mover"), seconder=passive.group("seconder"))
+                self._add(unit, sent.quote, kind=kind, mover=passive.group("mover"), seconder=passive.group("seconder"))
             else:
-                rec = record_from("decision", unit, kind="deferred" if deferred else kind_of(sentence, "agreed"))
-            rec.text = sent.quote
-            self._at[id(rec)] = self._index[unit[0].key]
-            self.records.append(rec)  # (lines not marked used: a line may hold more than one such sentence)
+                self._add(unit, sent.quote, kind="deferred" if deferred else kind_of(sentence, "agreed"))
 
 
 _CALL_ON = re.compile(r"\b(?:call(?:s)? on|asks?|requests?|instructs?)\b.*\bto\s*:?\s*$", re.IGNORECASE)
@@ -496,6 +497,8 @@ def _marker(text: str) -> str:
     m = _ENTRY_START.match(text)
     mark = m and (m.group("m") or m.group("n"))
     return "bullet" if not mark else "digit" if mark.isdigit() else "alpha"
+
+
 _NOT_AN_ENTRY = re.compile(r"^\s*\(\d+\)\s+(?:The Chairman|The Leader|Mr |Mrs |Ms |Miss |Dr |Following|Members|In response)")
 
 

@@ -17,8 +17,6 @@ DECISION_KINDS = (
     "recommendation carried", "recommendation lost", "deferred", "referred",
 )
 
-# "AGREED:", "RESOLVED that ...", "Resolved:" (not "agreed by County Council ..." inside a sentence)
-
 SENT_END = re.compile(r"[.;][”\"’']?\s*$")
 
 
