@@ -174,29 +174,19 @@ class IndexStore:
             self.collection.delete(where={"paper_id": pid})
             self.records_collection.delete(where={"paper_id": pid})
 
-    def all_chunks(self) -> list[Chunk]:
-        """Every chunk of every catalogued paper (orphans left out), in paper and position order."""
+    def all_chunks(self, text: bool = True) -> list[Chunk]:
+        """Every chunk of every catalogued paper (orphans left out), in paper and position order; with
+        text=False only their metadata (meeting, item, pages), which is cheaper to read."""
         live = self.paper_ids()
         out: list[Chunk] = []
         total = self.collection.count()
+        include = ["documents", "metadatas"] if text else ["metadatas"]
         for offset in range(0, total, 5000):
-            got = self.collection.get(include=["documents", "metadatas"], limit=5000, offset=offset)
-            for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"]):
+            got = self.collection.get(include=include, limit=5000, offset=offset)
+            docs = got["documents"] if text else [""] * len(got["ids"])
+            for cid, doc, meta in zip(got["ids"], docs, got["metadatas"]):
                 if meta and meta.get("paper_id") in live:
                     out.append(Chunk.from_metadata(cid, doc or "", meta))
-        out.sort(key=lambda c: (c.paper_id, c.position))
-        return out
-
-    def chunk_heads(self) -> list[Chunk]:
-        """Every live chunk's metadata (meeting, item, pages) without its text: cheaper than all_chunks()."""
-        live = self.paper_ids()
-        out: list[Chunk] = []
-        total = self.collection.count()
-        for offset in range(0, total, 5000):
-            got = self.collection.get(include=["metadatas"], limit=5000, offset=offset)
-            for cid, meta in zip(got["ids"], got["metadatas"]):
-                if meta and meta.get("paper_id") in live:
-                    out.append(Chunk.from_metadata(cid, "", meta))
         out.sort(key=lambda c: (c.paper_id, c.position))
         return out
 

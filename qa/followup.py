@@ -139,7 +139,7 @@ class Agendas:
         dates: dict[tuple[str, str], set[date]] = {}
         items: dict[tuple[str, str], list[tuple[AgendaItem, set[str]]]] = {}
         seen: set[tuple] = set()
-        for c in self.store.chunk_heads():
+        for c in self.store.all_chunks(text=False):
             body = body_key(c.council, c.committee)
             if body is None or not c.meeting_date:
                 continue
