@@ -113,7 +113,7 @@ def bench_query(assistant, questions: Path) -> list[tuple]:
 def bench_register(assistant, scale: int = 100) -> list[tuple]:
     from dataclasses import replace
 
-    from qa.followup import _about, _Meetings, body_key, subject_terms
+    from qa.followup import _about, _Meetings, body_key, subject_terms, word_index
 
     agendas = assistant.register.agendas
     records = [r for r in assistant.store.records() if r.record.type == "commitment"]
@@ -137,14 +137,7 @@ def bench_register(assistant, scale: int = 100) -> list[tuple]:
     for n in (1, scale):
         # n copies of every agenda item (the same titles and dates): what a larger index's tables look like
         items = {b: [(replace(it), t) for it, t in rows_ for _ in range(n)] for b, rows_ in data.items.items()}
-        by_word: dict = {}
-        for b, rows_ in items.items():
-            index: dict[str, list[int]] = {}
-            for k, (_, terms) in enumerate(rows_):
-                for t in terms:
-                    index.setdefault(t, []).append(k)
-            by_word[b] = index
-        indexed_s, scan_s = run(_Meetings(data.dates, items, by_word))
+        indexed_s, scan_s = run(_Meetings(data.dates, items, {b: word_index(rows_) for b, rows_ in items.items()}))
         count = sum(len(v) for v in items.values())
         rows.append(
             (f"register: follow-ups{'' if n == 1 else f' (items x{n})'}", f"{1000 * indexed_s:.1f} ms", f"{1000 * scan_s:.1f} ms (scan)",

@@ -109,6 +109,15 @@ class FollowUp:
     next_meeting: date | None = None  # the committee's next meeting after the commitment, if indexed
 
 
+def word_index(rows: list[tuple[AgendaItem, set[str]]]) -> dict[str, list[int]]:
+    """Title word -> positions of the items whose titles have it."""
+    index: dict[str, list[int]] = {}
+    for n, (_, terms) in enumerate(rows):
+        for t in terms:
+            index.setdefault(t, []).append(n)
+    return index
+
+
 @dataclass
 class _Meetings:
     """Per body: its meeting dates (sorted) and its items (in meeting order) with an index of title words."""
@@ -152,15 +161,9 @@ class Agendas:
             it = AgendaItem(c.council, c.committee, c.meeting_date, c.source, c.paper_id, c.item, c.item_title,
                             span.pdf_page if span else None, span.label if span else None)
             items.setdefault(body, []).append((it, _terms(it.title)))
-        by_word: dict[tuple[str, str], dict[str, list[int]]] = {}
-        for body, rows in items.items():
+        for rows in items.values():
             rows.sort(key=lambda row: (row[0].meeting_date, row[0].source, row[0].pdf_page or 0))
-            index: dict[str, list[int]] = {}
-            for n, (_, terms) in enumerate(rows):
-                for t in terms:
-                    index.setdefault(t, []).append(n)
-            by_word[body] = index
-        return _Meetings({b: sorted(d) for b, d in dates.items()}, items, by_word)
+        return _Meetings({b: sorted(d) for b, d in dates.items()}, items, {b: word_index(rows) for b, rows in items.items()})
 
     def _next(self, data: _Meetings, body: tuple[str, str], when: date) -> date | None:
         dates = data.dates.get(body, [])
