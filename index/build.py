@@ -18,12 +18,16 @@ from .errors import CouncilQAError, ParseError
 from .meta import (
     committee_from_text,
     council_from_text,
-    merge,
+    council_heading,
+    folder_consensus,
     meeting_date_from_text,
+    merge,
     meta_from_path,
+    unify_names,
 )
 from .parse import parse_paper
 from .store import IndexStore
+from .text import squash
 from .types import DocType, IndexReport, Page, Paper, PaperMeta, Skipped
 
 log = logging.getLogger(__name__)
@@ -44,24 +48,74 @@ class IndexOptions:
 Progress = Callable[[str, str, int, int], None]
 
 
-def paper_meta(found: Found, pages: list[Page], manifest: PaperMeta | None) -> PaperMeta:
-    """Metadata for a paper: manifest first, then what the paper says, then folder and file names."""
+def stated_meta(found: Found, pages: list[Page]) -> PaperMeta:
+    """What a paper says about itself (its first pages), then what its file and folder names say."""
     head = "\n".join(p.text for p in pages[:3])
     from_text = PaperMeta(
         council=council_from_text(head),
         committee=committee_from_text(head),
         meeting_date=meeting_date_from_text(head),
     )
-    from_path = meta_from_path(found.path, found.root)
-    meta = merge(manifest or PaperMeta(), from_text, from_path)
-    if meta.doc_type == DocType.MINUTES and from_text.meeting_date:
+    return merge(from_text, meta_from_path(found.path, found.root))
+
+
+def paper_meta(found: Found, pages: list[Page], manifest: PaperMeta | None, around: PaperMeta | None = None) -> PaperMeta:
+    """Metadata for a paper: the manifest first, then what the papers around it agree on (council, committee),
+    then what the paper says, then its folder and file names."""
+    head = "\n".join(p.text for p in pages[:3])
+    stated = stated_meta(found, pages)
+    meta = merge(manifest or PaperMeta(), around or PaperMeta(), stated)
+    text_date = meeting_date_from_text(head)
+    if meta.doc_type == DocType.MINUTES and text_date:
         # minutes carried in a later meeting's papers: the minutes' own date, not the adopting meeting's
-        meta.meeting_date = from_text.meeting_date
+        meta.meeting_date = text_date
     if found.path.suffix.lower() in {".html", ".htm"} and pages and pages[0].text:
         meta.title = pages[0].text.split("\n")[0][:160]
         if meta.doc_type is None:
             meta.doc_type = DocType.MINUTES if "minutes" in head.lower()[:400] else DocType.AGENDA
     return meta
+
+
+def agreed_meta(found: list[Found], hashes: dict[Path, str], store: IndexStore, manifest: dict[Path, PaperMeta]) -> dict[Path, PaperMeta]:
+    """Council and committee as the papers of each folder agree on them (index.meta.folder_consensus).
+
+    A paper without a manifest often names other councils (a district in a county report, a city in a
+    combined authority's) or none; the folder it was published in decides. Indexed papers vote with their
+    stored metadata; new ones are read (parsing is cheap beside embedding).
+    """
+    stated: dict[Path, PaperMeta] = {}
+    headed: dict[Path, tuple[str, str]] = {}  # papers that name their council in a line of its own: (council, text)
+    for item in found:
+        previous = store.paper_by_path(str(item.path))
+        listed = manifest.get(item.path)
+        if previous and previous.id == hashes.get(item.path):
+            stated[item.path] = previous.meta
+            continue
+        if listed and listed.council and listed.committee:
+            stated[item.path] = listed
+            continue
+        try:
+            pages = parse_paper(item.path)
+        except (ParseError, OSError):
+            continue
+        stated[item.path] = stated_meta(item, pages)
+        heading = council_heading(pages[0].text) if pages else None
+        if heading:
+            headed[item.path] = (heading, squash("\n".join(p.text for p in pages[:3])))
+    councils = folder_consensus({p: m.council for p, m in stated.items()})
+    for path, (heading, text) in headed.items():
+        # another council's paper in a folder of one council's papers: headed by its own name, never naming theirs
+        if path not in councils or squash(councils[path]) not in text:
+            councils[path] = heading
+    committees = folder_consensus({p: m.committee for p, m in stated.items()})
+    spelling = unify_names([*committees.values(), *(m.committee for m in stated.values())])
+    return {
+        item.path: PaperMeta(
+            council=councils.get(item.path),
+            committee=spelling.get(committees.get(item.path) or "") or spelling.get(stated.get(item.path, PaperMeta()).committee or ""),
+        )
+        for item in found
+    }
 
 
 def build_index(
@@ -95,15 +149,23 @@ def build_index(
     seen_ids: dict[str, str] = {}
     known = {p.id: p for p in store.papers()}
     total = len(found)
+    hashes: dict[Path, str] = {}
+    unreadable: dict[Path, OSError] = {}
+    for item in found:
+        try:
+            hashes[item.path] = file_hash(item.path)
+        except OSError as exc:
+            unreadable[item.path] = exc
+    around = agreed_meta(found, hashes, store, manifest)
     for n, item in enumerate(found, start=1):
         source = item.source
         progress("start", source, n - 1, total)
-        try:
-            paper_id = file_hash(item.path)
-        except OSError as exc:
+        if item.path in unreadable:
+            exc = unreadable[item.path]
             report.skipped.append(Skipped(source, f"cannot read file: {exc.strerror or exc}"))
             progress("failed", source, n, total)
             continue
+        paper_id = hashes[item.path]
         previous = store.paper_by_path(str(item.path))
         if previous and previous.id == paper_id:
             report.unchanged.append(source)
@@ -118,7 +180,7 @@ def build_index(
             continue
         try:
             pages = parse_paper(item.path)
-            meta = paper_meta(item, pages, manifest.get(item.path))
+            meta = paper_meta(item, pages, manifest.get(item.path), around.get(item.path))
             paper = Paper(id=paper_id, path=item.path, source=source, meta=meta)
             chunks = chunk_pages(paper.id, source, meta, pages, options.chunk)
             if not chunks:

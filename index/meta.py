@@ -124,12 +124,33 @@ def council_from_text(text: str) -> str | None:
     return names.most_common(1)[0][0] if names else None
 
 
-_COMMITTEE_PATTERNS = [
-    re.compile(r"^\s*MEETING OF THE (.+?)\s*$", re.IGNORECASE),
-    re.compile(r"^\s*Minutes of (?:the )?Meeting of (?:the )?(.+?)(?:\s+held\b.*)?$", re.IGNORECASE),
-    re.compile(r"^\s*Agenda for (.+?) on \w+day", re.IGNORECASE),
+def council_heading(text: str, lines: int = 40) -> str | None:
+    """A council named by a line of its own near the top of a paper ("Othershire District Council",
+    "KENT COUNTY COUNCIL"): the paper's author, stated as plainly as a paper states it."""
+    named = set()
+    for line in [ln.strip(" *#|:-;") for ln in text.split("\n") if ln.strip()][:lines]:
+        line = smart_title(line) if line.isupper() else line
+        m = _COUNCIL_RE.fullmatch(line)
+        if m and line.split()[0] not in _NOT_COUNCIL_WORDS:
+            named.add(council_from_text(line))
+    return named.pop() if len(named) == 1 else None  # a list of councils heads no paper
+
+
+_COMMITTEE_WORDS = re.compile(r"\b(commission|committee|cabinet|council|board|panel|forum|sub-committee|authority)\b", re.I)
+# "MEETING OF THE ... COMMISSION", "Minutes of the Meeting of ... held on", "MINUTES OF PROCEEDINGS AT SPECIAL MEETING OF
+# LIMERICK CITY AND COUNTY COUNCIL HELD IN ...", "Agenda for Cabinet on Thursday, ...", "To Each Member of the ... SPC"
+_COMMITTEE_STATED = [
+    re.compile(
+        r"\bminutes of (?:the )?(?:proceedings (?:at|of) )?(?:the )?(?:an? )?(?:special |annual |extraordinary |statutory budget |full )?"
+        r"meeting of (?:the )?(.+?)(?:\s+held\b|\s+on\s+\w+day\b|$)",
+        re.IGNORECASE,
+    ),
+    re.compile(r"^\s*(?:special |annual |extraordinary )?meeting of (?:the )?(.+?)(?:\s+held\b|\s+on\s+\w+day\b|$)", re.IGNORECASE),
+    re.compile(r"^\s*agenda for (.+?) on \w+day", re.IGNORECASE),
+    re.compile(r"\beach member of the (.+?(?:committee|commission|board|panel))\b", re.IGNORECASE),
 ]
-_COMMITTEE_WORDS = re.compile(r"\b(commission|committee|cabinet|council|board|panel|forum|sub-committee)\b", re.I)
+# "Full Meeting of Limerick City and County Council", "Statutory Budget 2024 Meeting of ...": the council itself meets
+_FULL_MEETING = re.compile(r"^(?:(?:full|special|annual|extraordinary|statutory|budget|ordinary|\d{4})\s+)*meeting of (?:the )?(.+)$", re.I)
 
 
 def smart_title(text: str) -> str:
@@ -141,22 +162,120 @@ def smart_title(text: str) -> str:
     return " ".join(w if (i and w in small) else w[:1].upper() + w[1:] for i, w in enumerate(words))
 
 
+def normalise_committee(name: str) -> str | None:
+    """A committee as people name it, or None when `name` is not one.
+
+    The council meeting as a whole is "Full Council" ("Meeting of Limerick City and County Council",
+    "County Council"); a council's possessive is dropped ("Limerick City and County Council's Travel ...
+    Committee" -> "Travel ... Committee"); "&" reads "and".
+    """
+    name = re.sub(r"\s+", " ", name.replace("*", "")).strip(" ,.-–:")
+    m = _FULL_MEETING.match(name)
+    if m:
+        name = m.group(1)
+    name = name.replace(" & ", " and ")
+    # a heading read with the lines after it: the name ends at its first committee word ("... Commission Date: ..."),
+    # or, for the council itself, at its last "Council"
+    body = re.search(r"\b(?:commission|committee|cabinet|board|panel|forum|SPC)\b", name, re.I)
+    ends = list(re.finditer(r"\b(?:council|authority)\b", name, re.I))
+    if body:
+        name = name[: body.end()]
+    elif ends:
+        name = name[: ends[-1].end()]
+    name = smart_title(name)
+    name = re.sub(r"\bSPC\b", "Strategic Policy Committee", name, flags=re.I)  # Irish councils' strategic policy committees
+    # "Limerick City and County Council's Travel ... Committee", "... County Council Home and Social ... Committee"
+    name = re.sub(r"^.*?\b(?:Council|Authority)(?:['’]s)?,?\s+(?=(?:\S+\s+){2,}?(?:Committee|Commission|Board|Panel|Forum)$)", "", name, flags=re.I)
+    if not _COMMITTEE_WORDS.search(name) or len(name) > 120:
+        return None
+    if re.fullmatch(r"(?:(?:[A-Z][\w'’-]*|of|and)\s+)*(?:County |City |Borough |District |Town |Parish )?Council", name) and not re.search(
+        r"\b(committee|commission|cabinet|board|panel|forum)\b", name, re.I
+    ):
+        return "Full Council"  # the council itself ("Kent County Council", "County Council", "Full Council")
+    return name[:1].upper() + name[1:]
+
+
 def committee_from_text(text: str) -> str | None:
-    """The committee named in a paper's heading ("MEETING OF THE ... COMMISSION")."""
-    lines = [line.strip() for line in text[:3000].split("\n")]
-    for i, line in enumerate(lines):
-        for rx in _COMMITTEE_PATTERNS:
-            m = rx.match(line)
-            if not m:
+    """The committee a paper's heading names ("MEETING OF THE ... COMMISSION", "Minutes of ... held on")."""
+    lines = [line.strip().replace("*", "") for line in text[:3000].split("\n") if line.strip()]
+    for i, line in enumerate(lines[:40]):
+        # headings wrap: read each line with the two after it
+        window = " ".join(lines[i : i + 3])
+        for rx in _COMMITTEE_STATED:
+            m = rx.search(window)
+            if not m or m.start() > len(line):  # the heading starts on this line
                 continue
-            name = m.group(1)
-            # headings often wrap onto a second line in upper case
-            if i + 1 < len(lines) and lines[i + 1].isupper() and not _COMMITTEE_WORDS.search(name):
-                name = f"{name} {lines[i + 1]}"
-            name = re.sub(r"\s+", " ", name).strip(" ,.-")
-            if _COMMITTEE_WORDS.search(name) and len(name) < 120:
-                return smart_title(name)
+            name = normalise_committee(m.group(1))
+            if name:
+                return name
     return None
+
+
+def committee_from_path(rel: Path) -> str | None:
+    """A committee named by a file or folder ("Minutes_-_Meeting_of_the_X_Committee_-_21st_February_2023.md",
+    "kent-cc/cabinet/2025-01-30/..."): the file name first, then the nearest folder that names one."""
+    for part in [rel.stem, *reversed(rel.parts[:-1])]:
+        words = part.replace("_", " ").replace("-", " ")
+        words = re.sub(r"^\s*(?:19|20)\d\d \d\d \d\d\b", " ", words)
+        m = re.search(r"\bmeeting of (?:the )?(.+?)(?:\s{2,}|\s+\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\s+\d{4}|$)", words, re.I)
+        if m:
+            name = normalise_committee(m.group(1))
+            if name and not re.search(r"\bcommit$|\bcommitt?e?$", name, re.I):  # folder names cut short ("... Commit")
+                return name
+        if re.fullmatch(r"\s*(full council|cabinet|county council|council)\s*", words, re.I):
+            return normalise_committee(words.strip().title())
+    return None
+
+
+def _name_key(name: str) -> tuple[str, ...]:
+    return tuple(sorted(w for w in re.findall(r"\w+", name.lower()) if w not in {"and", "of", "the"}))
+
+
+def unify_names(names: list[str | None]) -> dict[str, str]:
+    """The same committee spelt several ways ("Travel Transportation ..." / "Travel and Transportation ...")
+    maps to its most common spelling (the longest on a tie)."""
+    groups: dict[tuple, Counter] = {}
+    for n in names:
+        if n:
+            groups.setdefault(_name_key(n), Counter())[n] += 1
+    out = {}
+    for c in groups.values():
+        best = max(c, key=lambda n: (c[n], len(n)))
+        out.update({n: best for n in c})
+    return out
+
+
+def folder_consensus(values: dict[Path, str | None], min_papers: int = 3, share: float = 0.6) -> dict[Path, str]:
+    """For each paper, the value the papers around it state.
+
+    Walking up from the paper, the nearest folder in which at least `min_papers` papers state a value decides:
+    its value when at least `share` of them agree; when they don't (a folder of several councils' papers, a
+    council's folder of several committees), the agreement of the smaller folder below it, if any.
+    """
+    counts: dict[Path, Counter] = {}
+    for path, value in values.items():
+        if value:
+            for folder in path.parents:
+                counts.setdefault(folder, Counter())[value] += 1
+    out: dict[Path, str] = {}
+    for path in values:
+        below = None  # the agreement of the widest folder too small to decide
+        decided = None
+        for folder in path.parents:
+            c = counts.get(folder)
+            if not c:
+                continue
+            total = sum(c.values())
+            value, n = c.most_common(1)[0]
+            if total >= min_papers:
+                decided = value if n / total >= share else below
+                break
+            if n == total:
+                below = value
+        decided = decided or below
+        if decided:
+            out[path] = decided
+    return out
 
 
 _DOC_TYPE_WORDS: list[tuple[DocType, re.Pattern]] = [
@@ -186,9 +305,7 @@ def meta_from_path(path: Path, root: Path) -> PaperMeta:
         if d:
             meta.meeting_date = d
             break
-    folders = [p for p in rel.parts[:-1] if not ISO_DATE.search(p)]
-    if len(folders) >= 2:
-        meta.committee = folders[-1].replace("_", " ").replace("-", " ").title()
+    meta.committee = committee_from_path(rel)
     meta.doc_type = doc_type_from_words(rel.stem)
     meta.title = rel.stem.replace("_", " ").strip()
     return meta

@@ -1,0 +1,105 @@
+"""Meeting metadata without a manifest: committees as people name them, councils agreed by the papers of a folder."""
+
+from pathlib import Path
+
+import pytest
+
+from index.build import agreed_meta, paper_meta
+from index.discover import discover, file_hash
+from index.meta import committee_from_path, committee_from_text, folder_consensus, normalise_committee, unify_names
+from index.parse import parse_paper
+from index.store import IndexStore
+from qa.config import load_settings
+
+from .conftest import SHARED
+
+
+@pytest.mark.parametrize(
+    "stated, committee",
+    [
+        ("LIMERICK CITY AND COUNTY COUNCIL", "Full Council"),
+        ("Full Meeting of Limerick City and County Council", "Full Council"),
+        ("County Council", "Full Council"),
+        ("Cabinet", "Cabinet"),
+        ("Limerick City and County Council’s Travel and Transportation Strategic Policy Committee", "Travel and Transportation Strategic Policy Committee"),
+        ("LIMERICK CITY AND COUNTY COUNCIL HOME AND SOCIAL DEVELOPMENT SPC A meeting of Limerick", "Home and Social Development Strategic Policy Committee"),
+        ("CHILDREN, YOUNG PEOPLE AND EDUCATION SCRUTINY COMMISSION DATE: TUESDAY", "Children, Young People and Education Scrutiny Commission"),
+        ("Travel & Transportation Strategic Policy Committee", "Travel and Transportation Strategic Policy Committee"),
+        ("the Kent Messenger", None),
+    ],
+)
+def test_committee_names_are_committees(stated, committee):
+    assert normalise_committee(stated) == committee
+
+
+def test_committee_from_headings_and_names():
+    minutes = "MINUTES OF PROCEEDINGS AT SPECIAL MEETING OF LIMERICK CITY AND\nCOUNTY COUNCIL HELD IN COUNCIL CHAMBER"
+    assert committee_from_text(minutes) == "Full Council"
+    letter = "**To: The Chairperson and Each Member of the Travel & Transportation Strategic Policy**\n**Committee of Limerick City & County Council**"
+    assert committee_from_text(letter) == "Travel and Transportation Strategic Policy Committee"
+    assert committee_from_path(Path("kent-cc/cabinet/2025-01-30/24-00096_-_EQIA.pdf")) == "Cabinet"
+    assert committee_from_path(Path("kent-cc/full_council/2025-02-13/Budget.pdf")) == "Full Council"
+    cut_short = Path("2023-02-21_Meeting_of_the_Travel_Transportation_Strategic_Policy_Commit/notes.md")
+    assert committee_from_path(cut_short) is None  # a folder name cut at 60 characters names no committee
+    assert unify_names(["Travel Transportation Strategic Policy Committee", "Travel and Transportation Strategic Policy Committee"] * 1 + [
+        "Travel and Transportation Strategic Policy Committee"
+    ])["Travel Transportation Strategic Policy Committee"] == "Travel and Transportation Strategic Policy Committee"
+
+
+def test_a_folder_decides_when_its_papers_agree():
+    root = Path("/papers")
+    values = {
+        root / "kent/cabinet/a.pdf": "Kent County Council",
+        root / "kent/cabinet/b.pdf": "Kent County Council",
+        root / "kent/cabinet/c.pdf": None,  # says nothing
+        root / "kent/full/d.pdf": "Ashford Borough Council",  # a district named in a county report
+        root / "kent/full/e.pdf": "Kent County Council",
+        root / "kent/full/f.pdf": "Kent County Council",
+        root / "leicester/2025-09-23/pack.pdf": "Leicester City Council",
+        root / "leicester/2025-10-28/pack.pdf": "Leicester City Council",
+        root / "leicester/2025-10-28/report.pdf": "Leicester City Council",
+        root / "leicester/2025-10-28/minutes.html": None,
+        root / "leicester/2025-10-28/appendix.pdf": "Nottingham City Council",  # a neighbour named in a report
+    }
+    agreed = folder_consensus(values)
+    assert agreed[root / "kent/cabinet/c.pdf"] == "Kent County Council"
+    assert agreed[root / "kent/full/d.pdf"] == "Kent County Council"
+    assert agreed[root / "leicester/2025-10-28/minutes.html"] == "Leicester City Council"
+    assert agreed[root / "leicester/2025-10-28/appendix.pdf"] == "Leicester City Council"
+    # a meeting folder too small to decide takes what its papers agree on when the folder above is mixed
+    mixed = {root / "a/1.pdf": "Kent County Council", root / "b/2.pdf": "Leicester City Council", root / "c/3.pdf": "Limerick City and County Council"}
+    assert folder_consensus({**mixed, root / "b/4.html": None})[root / "b/4.html"] == "Leicester City Council"
+    # one folder of several councils' papers decides nothing
+    flat = {root / "a.pdf": "Kent County Council", root / "b.pdf": "Leicester City Council", root / "c.pdf": "Limerick City and County Council"}
+    assert folder_consensus(flat) == {}
+
+
+def test_without_a_manifest_the_shared_corpus_has_its_four_councils_and_real_committees():
+    corpus = SHARED / "corpus"
+    if not corpus.is_dir():
+        pytest.skip(f"the shared corpus is not at {corpus}")
+    found = [f for f in discover([corpus]) if "/" in f.source]  # the corpus README is not a paper
+    store = IndexStore(load_settings().store_config())
+    around = agreed_meta(found, {f.path: file_hash(f.path) for f in found}, store, manifest={})
+    metas = {f.source: paper_meta(f, parse_paper(f.path), None, around.get(f.path)) for f in found}
+    by_folder: dict[str, tuple[set, set]] = {}
+    for source, m in metas.items():
+        councils, committees = by_folder.setdefault(source.split("/")[0], (set(), set()))
+        councils.add(m.council)
+        committees.add(m.committee)
+    assert {k: v[0] for k, v in by_folder.items()} == {
+        "kent-cc": {"Kent County Council"},
+        "leicester": {"Leicester City Council"},
+        "limerick-ie": {"Limerick City and County Council"},
+        "weca": {"West of England Combined Authority"},
+    }
+    assert by_folder["kent-cc"][1] == {"Cabinet", "Full Council"}
+    assert by_folder["leicester"][1] == {"Children, Young People and Education Scrutiny Commission"}
+    assert by_folder["limerick-ie"][1] == {
+        "Full Council",
+        "Travel and Transportation Strategic Policy Committee",
+        "Economic Development, Enterprise and Planning Strategic Policy Committee",
+        "Home and Social Development Strategic Policy Committee",
+    }
+    # WECA's joint-meeting papers name no committee in their text or file names: none is better than a wrong one
+    assert by_folder["weca"][1] <= {"Overview and Scrutiny Committee", "Joint meeting - West of England Combined Authority Committee", None}
