@@ -55,9 +55,16 @@ class RetrievalSettings(_Section):
     fusion: Literal["relative_score", "reciprocal_rerank", "dist_based_score"] = Field(
         "relative_score", description="llama-index QueryFusionRetriever mode."
     )
-    bm25_weight: float = Field(0.7, ge=0, le=1, description="Weight of BM25 in the fusion (dense gets the rest).")
-    date_boost: float = Field(0.35, ge=0, description="Score added to passages from the meeting a question names.")
-    month_boost: float = Field(0.2, ge=0, description="Score added when only the month of the named meeting matches.")
+    bm25_weight: float = Field(0.8, ge=0, le=1, description="Weight of BM25 in the fusion (dense gets the rest).")
+    section_words: int = Field(
+        450, ge=50, description="Keyword search and the answerer see sections of consecutive chunks under one heading, up to about this many words."
+    )
+    date_boost: float = Field(0.3, ge=0, description="Passages from the meeting a question names score this much more (a factor: 0.3 = +30 %).")
+    month_boost: float = Field(0.15, ge=0, description="The same factor when only the month of the named meeting matches.")
+    doc_type_boost: float = Field(0.15, ge=0, description="Passages of the kind of paper a question names ('in the report', 'the minutes') score this much more.")
+    duplicate_overlap: float = Field(
+        0.6, gt=0, le=1, description="Two passages are one when this share of the shorter one's 5-word runs stands in the other."
+    )
 
 
 class AnswerSettings(_Section):

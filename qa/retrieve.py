@@ -1,7 +1,8 @@
-"""question + Filters -> [Hit]: BM25 and dense (Chroma) retrieval fused by llama-index, then a meeting-date boost.
+"""question + Filters -> [Hit]: BM25 over sections and dense (Chroma) search over chunks, fused by llama-index,
+then the meeting a question names, the kind of paper it names, and one hit per passage.
 
-BM25 is rebuilt from the Chroma collection whenever the catalog's generation changes, so keyword and
-dense search always see the same chunks. Plain BM25 is strong on council papers (names, figures,
+Sections (index.sections) and BM25 are rebuilt from the Chroma collection whenever the catalog's generation
+changes, so keyword and dense search always see the same papers. Plain BM25 is strong on council papers (names, figures,
 minute numbers); dense search recovers paraphrased questions, so it gets the smaller weight.
 """
 
@@ -16,14 +17,16 @@ from datetime import date
 from llama_index.core import VectorStoreIndex
 from llama_index.core.llms import MockLLM
 from llama_index.core.postprocessor.types import BaseNodePostprocessor
+from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.retrievers import QueryFusionRetriever
-from llama_index.core.schema import NodeWithScore, QueryBundle
+from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 from llama_index.core.vector_stores.types import FilterOperator, MetadataFilter, MetadataFilters
 from llama_index.retrievers.bm25 import BM25Retriever
 
 from index.meta import DAY_MONTH_YEAR, MONTH_YEAR, MONTHS, find_dates
+from index.sections import Section, find_copies, group_sections, published_with_meeting, shingles
 from index.store import IndexStore
-from index.types import Chunk
+from index.types import Chunk, DocType
 
 from .config import RetrievalSettings
 from .types import Filters, Hit
@@ -86,11 +89,20 @@ def expand_query(question: str) -> str:
     return " ".join([question, *extra])
 
 
-class MeetingDateBoost(BaseNodePostprocessor):
-    """Lift passages from the meeting a question names; dates merely mentioned in passages don't count."""
+def _meeting_date(nws: NodeWithScore) -> date | None:
+    iso = nws.node.metadata.get("meeting_date") or ""
+    return date.fromisoformat(iso) if iso else None
 
-    day_boost: float = 0.35
-    month_boost: float = 0.2
+
+class MeetingDateBoost(BaseNodePostprocessor):
+    """Prefer passages from the meeting a question names; dates merely mentioned in passages don't count.
+
+    The boost multiplies the topical score, so a date decides between passages on the topic and never
+    lifts an off-topic passage of the named meeting above the one that answers.
+    """
+
+    day_boost: float = 0.3
+    month_boost: float = 0.15
 
     @classmethod
     def class_name(cls) -> str:
@@ -101,13 +113,47 @@ class MeetingDateBoost(BaseNodePostprocessor):
         if not hints:
             return nodes
         for nws in nodes:
-            iso = nws.node.metadata.get("meeting_date") or ""
-            d = date.fromisoformat(iso) if iso else None
-            kinds = {h.score(d) for h in hints}
+            kinds = {h.score(_meeting_date(nws)) for h in hints}
             if "day" in kinds:
-                nws.score = (nws.score or 0.0) + self.day_boost
+                nws.score = (nws.score or 0.0) * (1.0 + self.day_boost)
             elif "month" in kinds:
-                nws.score = (nws.score or 0.0) + self.month_boost
+                nws.score = (nws.score or 0.0) * (1.0 + self.month_boost)
+        return sorted(nodes, key=lambda n: n.score or 0.0, reverse=True)
+
+
+# How questions name a kind of paper: "in the budget report", "the minutes", "the decision notice".
+_DOC_TYPE_WORDS: list[tuple[re.Pattern, set[DocType]]] = [
+    (re.compile(r"\bminutes\b", re.I), {DocType.MINUTES}),
+    (re.compile(r"\b(decision (notice|record|report)|record of (the )?decision)\b", re.I), {DocType.DECISION}),
+    (re.compile(r"\b(appendix|annex)\b", re.I), {DocType.APPENDIX, DocType.REPORT}),
+    (re.compile(r"\b(report|budget papers|monitoring|statement|strategy|plan|table)\b", re.I), {DocType.REPORT, DocType.APPENDIX}),
+]
+
+
+def doc_types_named(question: str) -> set[DocType]:
+    """The kinds of paper a question points at ("in the report" -> reports and their appendices)."""
+    for rx, kinds in _DOC_TYPE_WORDS:
+        if rx.search(question):
+            return kinds
+    return set()
+
+
+class DocTypePreference(BaseNodePostprocessor):
+    """Prefer the kind of paper a question names; like the date boost, it only decides between passages on the topic."""
+
+    boost: float = 0.15
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "DocTypePreference"
+
+    def _postprocess_nodes(self, nodes: list[NodeWithScore], query_bundle: QueryBundle | None = None) -> list[NodeWithScore]:
+        kinds = doc_types_named(query_bundle.query_str) if query_bundle else set()
+        if not kinds or not self.boost:
+            return nodes
+        for nws in nodes:
+            if nws.node.metadata.get("doc_type") in {k.value for k in kinds}:
+                nws.score = (nws.score or 0.0) * (1.0 + self.boost)
         return sorted(nodes, key=lambda n: n.score or 0.0, reverse=True)
 
 
@@ -146,8 +192,70 @@ def metadata_filters(filters: Filters) -> MetadataFilters | None:
     return MetadataFilters(filters=items) if items else None
 
 
+class SectionDenseRetriever(BaseRetriever):
+    """Dense search over the small chunks (what the model embeds well), answered as their sections.
+
+    A section scores as its best chunk, so keyword and dense results fuse over the same units.
+    """
+
+    def __init__(self, chunk_retriever: BaseRetriever, section_of: dict[str, str], nodes: dict[str, TextNode]):
+        super().__init__()
+        self._chunks = chunk_retriever
+        self._section_of = section_of
+        self._nodes = nodes
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        best: dict[str, float] = {}
+        for nws in self._chunks.retrieve(query_bundle):
+            sid = self._section_of.get(nws.node.node_id)
+            if sid is not None and (nws.score or 0.0) > best.get(sid, float("-inf")):
+                best[sid] = nws.score or 0.0
+        return [NodeWithScore(node=self._nodes[sid], score=score) for sid, score in best.items()]
+
+
+def same_passage(a: set[int], b: set[int], overlap: float) -> bool:
+    """Whether two passages are copies: most of the shorter one's 5-word runs stand in the other."""
+    if not a or not b:
+        return False
+    return len(a & b) / min(len(a), len(b)) >= overlap
+
+
+def collapse_duplicates(hits: list[Hit], overlap: float) -> list[Hit]:
+    """One hit per passage: a copy of a better-ranked passage (a pack's "minutes of the previous meeting")
+    joins it; the copy in the minutes' own paper is the one cited, the others are listed in `also_in`."""
+    kept: list[tuple[Hit, set[int]]] = []
+    for hit in hits:
+        sh = shingles(hit.chunk.text)
+        twin = next((k for k in kept if same_passage(k[1], sh, overlap)), None)
+        if twin is None:
+            kept.append((hit, sh))
+            continue
+        first = twin[0]
+        if published_with_meeting(hit.chunk) and not published_with_meeting(first.chunk):
+            # cite the minutes' own paper, at the better rank
+            hit.also_in = [first.chunk.source, *first.also_in]
+            hit.score = first.score
+            kept[kept.index(twin)] = (hit, sh)
+        elif hit.chunk.source not in first.also_in and hit.chunk.source != first.chunk.source:
+            first.also_in.append(hit.chunk.source)
+    return [h for h, _ in kept]
+
+
+@dataclass
+class _Corpus:
+    """What one index generation searches: its sections, which chunk is in which, and BM25 over sections."""
+
+    sections: dict[str, Section]
+    nodes: dict[str, TextNode]  # the sections as llama-index nodes
+    section_of: dict[str, str]  # chunk id -> the section it is in (chunks of copies map to none)
+    copied_in: dict[str, list[str]]  # section id -> other papers repeating it
+    bm25: BM25Retriever | None
+    live: set[str]
+    councils: dict[str, re.Pattern]
+
+
 class HybridRetriever:
-    """BM25 + dense over one index store, fused with QueryFusionRetriever."""
+    """BM25 over sections + dense over chunks, fused with QueryFusionRetriever, then date, kind and duplicate steps."""
 
     def __init__(self, store: IndexStore, embed_model, settings: RetrievalSettings):
         self.store = store
@@ -155,79 +263,103 @@ class HybridRetriever:
         self.settings = settings
         self._lock = threading.Lock()
         self._generation = -1
-        self._bm25: BM25Retriever | None = None
-        self._live: set[str] = set()
-        self._councils: dict[str, re.Pattern] = {}
+        self._corpus: _Corpus | None = None
         self._vector_index = VectorStoreIndex.from_vector_store(store.vector_store(), embed_model=embed_model)
 
-    def _refresh(self) -> None:
-        """Rebuild BM25 from the Chroma collection when the index changed since it was built."""
+    def _refresh(self) -> _Corpus:
+        """Rebuild sections and BM25 from the Chroma collection when the index changed since they were built."""
         with self._lock:
             generation = self.store.generation()
-            if generation == self._generation and self._bm25 is not None:
-                return
+            if generation == self._generation and self._corpus is not None:
+                return self._corpus
             chunks = self.store.all_chunks()
-            self._live = {c.paper_id for c in chunks}
-            self._councils = council_patterns({c.council for c in chunks if c.council})
-            if chunks:
-                bm25 = BM25Retriever(nodes=[c.to_node() for c in chunks], similarity_top_k=min(self.settings.candidates, len(chunks)))
+            grouped = group_sections(chunks, self.settings.section_words)
+            copies = find_copies(grouped)  # a pack's copy of minutes is searched once, in the minutes' own paper
+            copied_in: dict[str, set[str]] = {}
+            for s in grouped:
+                if s.chunk.id in copies:
+                    copied_in.setdefault(copies[s.chunk.id], set()).add(s.chunk.source)
+            # a copy of a copy is cited where the first one is
+            copied_in = {sid: v for sid, v in copied_in.items() if sid not in copies}
+            sections = {s.chunk.id: s for s in grouped if s.chunk.id not in copies}
+            nodes = {sid: s.chunk.to_node() for sid, s in sections.items()}
+            section_of = {child: sid for sid, s in sections.items() for child in s.children}
+            bm25 = None
+            if sections:
+                bm25 = BM25Retriever(nodes=list(nodes.values()), similarity_top_k=min(self.settings.candidates, len(nodes)))
                 bm25.bm25.corpus = bm25.corpus  # lets per-query retrievers share this index
-                self._bm25 = bm25
-            else:
-                self._bm25 = None
+            self._corpus = _Corpus(
+                sections=sections,
+                nodes=nodes,
+                section_of=section_of,
+                copied_in={pid: sorted(v) for pid, v in copied_in.items()},
+                bm25=bm25,
+                live={c.paper_id for c in chunks},
+                councils=council_patterns({c.council for c in chunks if c.council}),
+            )
             self._generation = generation
-            log.info("BM25 built over %d chunks", len(chunks))
+            log.info("BM25 built over %d sections of %d chunks (%d copied sections left out)", len(sections), len(chunks), len(copies))
+            return self._corpus
+
+    @property
+    def _bm25(self) -> BM25Retriever | None:
+        return self._refresh().bm25
 
     def chunk_count(self) -> int:
         """Chunks searchable right now."""
-        self._refresh()
-        return len(self._bm25.corpus) if self._bm25 else 0
+        return len(self._refresh().section_of)
 
     def retrieve(self, question: str, filters: Filters | None = None, top_k: int | None = None) -> list[Hit]:
-        """The best passages for a question, best first."""
+        """The best passages (sections) for a question, best first, one hit per passage."""
         filters = filters or Filters()
         top_k = top_k or self.settings.top_k
-        self._refresh()
-        if self._bm25 is None:
+        corpus = self._refresh()
+        if corpus.bm25 is None:
             return []
-        if not filters.council and len(self._councils) > 1:
+        if not filters.council and len(corpus.councils) > 1:
             # "What is Leicester's ..." asks about Leicester: search only its papers
-            named = [c for c, rx in self._councils.items() if rx.search(question)]
+            named = [c for c, rx in corpus.councils.items() if rx.search(question)]
             if len(named) == 1:
-                filters = Filters(**{**filters.__dict__, "council": named[0]})
+                narrowed = self._search(corpus, question, Filters(**{**filters.__dict__, "council": named[0]}), top_k)
+                if narrowed:
+                    return narrowed
+        return self._search(corpus, question, filters, top_k)
+
+    def _search(self, corpus: _Corpus, question: str, filters: Filters, top_k: int) -> list[Hit]:
         mf = metadata_filters(filters)
-        k = min(self.settings.candidates, len(self._bm25.corpus))
+        k = min(self.settings.candidates, len(corpus.sections))
         try:
-            bm25 = BM25Retriever(existing_bm25=self._bm25.bm25, similarity_top_k=k, filters=mf)
-        except ValueError:  # every chunk filtered out
+            bm25 = BM25Retriever(existing_bm25=corpus.bm25.bm25, similarity_top_k=k, filters=mf)
+        except ValueError:  # every section filtered out
             return []
-        dense = self._vector_index.as_retriever(similarity_top_k=k, filters=mf)
-        w = self.settings.bm25_weight
+        retrievers, weights = [bm25], [self.settings.bm25_weight]
+        if self.settings.bm25_weight < 1.0:
+            chunk_dense = self._vector_index.as_retriever(similarity_top_k=2 * k, filters=mf)
+            retrievers.append(SectionDenseRetriever(chunk_dense, corpus.section_of, corpus.nodes))
+            weights.append(1.0 - self.settings.bm25_weight)
         fusion = QueryFusionRetriever(
-            [bm25, dense],
+            retrievers,
             llm=MockLLM(),
             mode=self.settings.fusion,
             similarity_top_k=k,
             num_queries=1,  # no LLM query rewriting
             use_async=False,
-            retriever_weights=[w, 1.0 - w],
+            retriever_weights=weights,
         )
         # BM25 reads the expanded wording; the dense retriever embeds the question as asked
-        query = QueryBundle(query_str=expand_query(question), custom_embedding_strs=[question])
-        nodes = fusion.retrieve(query)
-        boost = MeetingDateBoost(day_boost=self.settings.date_boost, month_boost=self.settings.month_boost)
-        nodes = boost.postprocess_nodes(nodes, QueryBundle(question))
+        nodes = fusion.retrieve(QueryBundle(query_str=expand_query(question), custom_embedding_strs=[question]))
+        asked = QueryBundle(question)
+        nodes = MeetingDateBoost(day_boost=self.settings.date_boost, month_boost=self.settings.month_boost).postprocess_nodes(nodes, asked)
+        nodes = DocTypePreference(boost=self.settings.doc_type_boost).postprocess_nodes(nodes, asked)
         hits: list[Hit] = []
         seen: set[str] = set()
         for nws in nodes:
             chunk = Chunk.from_node(nws.node)
-            if chunk.paper_id not in self._live or chunk.id in seen or not filters.matches(chunk):
+            if chunk.paper_id not in corpus.live or chunk.id in seen or not filters.matches(chunk):
                 continue
             seen.add(chunk.id)
-            hits.append(Hit(chunk=chunk, score=float(nws.score or 0.0)))
-            if len(hits) >= top_k:
-                break
-        return hits
+            hits.append(Hit(chunk=chunk, score=float(nws.score or 0.0), also_in=list(corpus.copied_in.get(chunk.id, []))))
+        return collapse_duplicates(hits[: 3 * top_k], self.settings.duplicate_overlap)[:top_k]
 
     def term_weights(self, text: str) -> dict[str, float]:
         """Stemmed terms of `text` (stopwords dropped) with their BM25 idf over the whole index.

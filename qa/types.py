@@ -45,6 +45,7 @@ class Hit:
 
     chunk: Chunk
     score: float
+    also_in: list[str] = field(default_factory=list)  # other papers holding the same passage (a pack's copy of minutes)
 
 
 @dataclass
