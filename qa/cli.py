@@ -334,9 +334,10 @@ def _compare(assistant, corpus: Path, qs, our_ranks, our_latencies) -> dict:
     import time
 
     from .baselines import build_baselines
-    from .evaluate import evidence_rank, retrieval_summary
+    from .evaluate import evidence_rank, retrieval_groups, retrieval_summary
 
     table = {"councilqa (hybrid)": retrieval_summary(qs, our_ranks, our_latencies)}
+    groups = {"councilqa (hybrid)": retrieval_groups(qs, our_ranks)}
     with tempfile.TemporaryDirectory(prefix="councilqa-baselines-") as scratch:
         baselines, timings = build_baselines(corpus, assistant.embedder, Path(scratch))
         for b in baselines:
@@ -347,7 +348,9 @@ def _compare(assistant, corpus: Path, qs, our_ranks, our_latencies) -> dict:
                 lat.append(time.perf_counter() - started)
                 ranks.append(evidence_rank(q, [p.text for p in passages]))
             table[b.name] = retrieval_summary(qs, ranks, lat)
+            groups[b.name] = retrieval_groups(qs, ranks)
     table["_build"] = timings
+    table["_groups"] = groups  # recall per council and per tag, for each retriever
     return table
 
 

@@ -146,6 +146,22 @@ def retrieval_summary(questions: list[Question], ranks: list[int | None], latenc
     }
 
 
+def retrieval_groups(questions: list[Question], ranks: list[int | None]) -> dict[str, dict]:
+    """recall@1/5/10 and MRR per council (the first folder of the question's source) and per tag."""
+    groups: dict[str, list[int]] = {}
+    for n, q in enumerate(questions):
+        if not q.answerable:
+            continue
+        keys = [f"council:{(q.source or '').split('/')[0]}"] if q.source else []
+        for key in keys + [f"tag:{t}" for t in q.tags]:
+            groups.setdefault(key, []).append(n)
+    out = {}
+    for key, idx in sorted(groups.items()):
+        m = retrieval_summary([questions[i] for i in idx], [ranks[i] for i in idx], [])
+        out[key] = {"questions": len(idx), **{k: m[k] for k in ("recall@1", "recall@5", "recall@10", "mrr")}}
+    return out
+
+
 def by_tag(results: list[Result]) -> dict[str, dict]:
     """The headline metrics for each tag."""
     tags = sorted({t for r in results for t in r.q.tags})

@@ -162,6 +162,12 @@ def compare_table(table: dict) -> str:
     for name, m in table.items():
         if not name.startswith("_"):
             lines.append(f"| {name} | " + " | ".join(str(m.get(c)) for c in cols) + " |")
+    groups = table.get("_groups") or {}
+    if groups:
+        names = list(groups)
+        lines += ["", "recall@5 by council and tag:", "", "| group | questions | " + " | ".join(names) + " |", "|" + " --- |" * (len(names) + 2)]
+        for key, m in groups[names[0]].items():
+            lines.append(f"| {key} | {m['questions']} | " + " | ".join(str(groups[n].get(key, {}).get("recall@5")) for n in names) + " |")
     return "\n".join(lines)
 
 
