@@ -93,11 +93,15 @@ def shingles(text: str, n: int = 5, sample: int = 1) -> set[int]:
     return {h for h in runs if h % sample == 0}
 
 
+def published_date(chunk: Chunk):
+    """The meeting date the passage's paper was published for, as its path names it (None when it names none)."""
+    return meta_from_path(Path(chunk.source), Path(".")).meeting_date
+
+
 def published_with_meeting(chunk: Chunk) -> bool:
     """Whether a passage stands in the paper published for the meeting it records (the paper's path names that
     meeting's date), not in a copy carried by a later meeting's papers ("minutes of the previous meeting")."""
-    published = meta_from_path(Path(chunk.source), Path(".")).meeting_date
-    return bool(chunk.meeting_date) and published == chunk.meeting_date
+    return bool(chunk.meeting_date) and published_date(chunk) == chunk.meeting_date
 
 
 def find_copies(sections: list[Section], share: float = 0.9, sample: int = 4) -> dict[str, str]:
@@ -110,14 +114,13 @@ def find_copies(sections: list[Section], share: float = 0.9, sample: int = 4) ->
     """
     runs = {s.chunk.id: shingles(s.chunk.text, sample=sample) for s in sections}
     by_id = {s.chunk.id: s.chunk for s in sections}
-    holders: dict[int, list[str]] = {}
+    holders: dict[int, list[tuple[str, str]]] = {}  # word run -> (section id, paper id) of every section holding it
     for sid, sh in runs.items():
         for h in sh:
-            holders.setdefault(h, []).append(sid)
+            holders.setdefault(h, []).append((sid, by_id[sid].paper_id))
 
     def rank(chunk: Chunk, meeting) -> tuple:  # lower is the copy to cite
-        published = meta_from_path(Path(chunk.source), Path(".")).meeting_date
-        return (not (meeting and published == meeting), chunk.doc_type != DocType.MINUTES, chunk.source)
+        return (not (meeting and published_date(chunk) == meeting), chunk.doc_type != DocType.MINUTES, chunk.source)
 
     out: dict[str, str] = {}
     for sid, sh in runs.items():
@@ -127,13 +130,15 @@ def find_copies(sections: list[Section], share: float = 0.9, sample: int = 4) ->
         in_paper: Counter = Counter()
         in_section: Counter = Counter()
         for h in sh:
-            others = {o for o in holders[h] if by_id[o].paper_id != me.paper_id}
-            in_paper.update({by_id[o].paper_id for o in others})
-            in_section.update(others)
-        for pid, n in in_paper.most_common(3):
+            others = [(o, pid) for o, pid in holders[h] if pid != me.paper_id]
+            if others:
+                in_paper.update({pid for _, pid in others})
+                in_section.update(o for o, _ in others)
+        for pid, n in sorted(in_paper.items(), key=lambda kv: (-kv[1], kv[0]))[:3]:  # ties by paper id: the same every run
             if n < share * len(sh):
                 break
-            best = max((o for o in in_section if by_id[o].paper_id == pid), key=lambda o: in_section[o])
+            # the section of that paper sharing most runs; the earliest on a tie
+            best = max((o for o in in_section if by_id[o].paper_id == pid), key=lambda o: (in_section[o], -by_id[o].position))
             if rank(by_id[best], me.meeting_date) < rank(me, me.meeting_date):
                 out[sid] = best
                 break
