@@ -48,27 +48,26 @@ class IndexOptions:
 Progress = Callable[[str, str, int, int], None]
 
 
+def _from_text(pages: list[Page]) -> PaperMeta:
+    """What a paper says about itself in its first pages."""
+    head = "\n".join(p.text for p in pages[:3])
+    return PaperMeta(council=council_from_text(head), committee=committee_from_text(head), meeting_date=meeting_date_from_text(head))
+
+
 def stated_meta(found: Found, pages: list[Page]) -> PaperMeta:
     """What a paper says about itself (its first pages), then what its file and folder names say."""
-    head = "\n".join(p.text for p in pages[:3])
-    from_text = PaperMeta(
-        council=council_from_text(head),
-        committee=committee_from_text(head),
-        meeting_date=meeting_date_from_text(head),
-    )
-    return merge(from_text, meta_from_path(found.path, found.root))
+    return merge(_from_text(pages), meta_from_path(found.path, found.root))
 
 
 def paper_meta(found: Found, pages: list[Page], manifest: PaperMeta | None, around: PaperMeta | None = None) -> PaperMeta:
     """Metadata for a paper: the manifest first, then what the papers around it agree on (council, committee),
     then what the paper says, then its folder and file names."""
+    from_text = _from_text(pages)
+    meta = merge(manifest or PaperMeta(), around or PaperMeta(), from_text, meta_from_path(found.path, found.root))
     head = "\n".join(p.text for p in pages[:3])
-    stated = stated_meta(found, pages)
-    meta = merge(manifest or PaperMeta(), around or PaperMeta(), stated)
-    text_date = meeting_date_from_text(head)
-    if meta.doc_type == DocType.MINUTES and text_date:
+    if meta.doc_type == DocType.MINUTES and from_text.meeting_date:
         # minutes carried in a later meeting's papers: the minutes' own date, not the adopting meeting's
-        meta.meeting_date = text_date
+        meta.meeting_date = from_text.meeting_date
     if found.path.suffix.lower() in {".html", ".htm"} and pages and pages[0].text:
         meta.title = pages[0].text.split("\n")[0][:160]
         if meta.doc_type is None:
@@ -109,13 +108,11 @@ def agreed_meta(found: list[Found], hashes: dict[Path, str], store: IndexStore, 
             councils[path] = heading
     committees = folder_consensus({p: m.committee for p, m in stated.items()})
     spelling = unify_names([*committees.values(), *(m.committee for m in stated.values())])
-    return {
-        item.path: PaperMeta(
-            council=councils.get(item.path),
-            committee=spelling.get(committees.get(item.path) or "") or spelling.get(stated.get(item.path, PaperMeta()).committee or ""),
-        )
-        for item in found
-    }
+    out = {}
+    for item in found:
+        committee = committees.get(item.path) or stated.get(item.path, PaperMeta()).committee
+        out[item.path] = PaperMeta(council=councils.get(item.path), committee=spelling.get(committee) if committee else None)
+    return out
 
 
 def build_index(

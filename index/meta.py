@@ -136,7 +136,8 @@ def council_heading(text: str, lines: int = 40) -> str | None:
     return named.pop() if len(named) == 1 else None  # a list of councils heads no paper
 
 
-_COMMITTEE_WORDS = re.compile(r"\b(commission|committee|cabinet|council|board|panel|forum|sub-committee|authority)\b", re.I)
+_BODY_WORDS = "commission|committee|cabinet|board|panel|forum"  # what a body of a council is called
+_COMMITTEE_WORDS = re.compile(rf"\b({_BODY_WORDS}|council|sub-committee|authority)\b", re.I)
 # "MEETING OF THE ... COMMISSION", "Minutes of the Meeting of ... held on", "MINUTES OF PROCEEDINGS AT SPECIAL MEETING OF
 # LIMERICK CITY AND COUNTY COUNCIL HELD IN ...", "Agenda for Cabinet on Thursday, ...", "To Each Member of the ... SPC"
 _COMMITTEE_STATED = [
@@ -176,7 +177,7 @@ def normalise_committee(name: str) -> str | None:
     name = name.replace(" & ", " and ")
     # a heading read with the lines after it: the name ends at its first committee word ("... Commission Date: ..."),
     # or, for the council itself, at its last "Council"
-    body = re.search(r"\b(?:commission|committee|cabinet|board|panel|forum|SPC)\b", name, re.I)
+    body = re.search(rf"\b(?:{_BODY_WORDS}|SPC)\b", name, re.I)
     ends = list(re.finditer(r"\b(?:council|authority)\b", name, re.I))
     if body:
         name = name[: body.end()]
@@ -189,7 +190,7 @@ def normalise_committee(name: str) -> str | None:
     if not _COMMITTEE_WORDS.search(name) or len(name) > 120:
         return None
     if re.fullmatch(r"(?:(?:[A-Z][\w'’-]*|of|and)\s+)*(?:County |City |Borough |District |Town |Parish )?Council", name) and not re.search(
-        r"\b(committee|commission|cabinet|board|panel|forum)\b", name, re.I
+        rf"\b({_BODY_WORDS})\b", name, re.I
     ):
         return "Full Council"  # the council itself ("Kent County Council", "County Council", "Full Council")
     return name[:1].upper() + name[1:]
