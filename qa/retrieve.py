@@ -292,7 +292,7 @@ class HybridRetriever:
                 sections=sections,
                 nodes=nodes,
                 section_of=section_of,
-                copied_in={pid: sorted(v) for pid, v in copied_in.items()},
+                copied_in={sid: sorted(v) for sid, v in copied_in.items()},
                 bm25=bm25,
                 live={c.paper_id for c in chunks},
                 councils=council_patterns({c.council for c in chunks if c.council}),
@@ -300,10 +300,6 @@ class HybridRetriever:
             self._generation = generation
             log.info("BM25 built over %d sections of %d chunks (%d copied sections left out)", len(sections), len(chunks), len(copies))
             return self._corpus
-
-    @property
-    def _bm25(self) -> BM25Retriever | None:
-        return self._refresh().bm25
 
     def chunk_count(self) -> int:
         """Chunks searchable right now."""
@@ -370,11 +366,11 @@ class HybridRetriever:
         import bm25s
         import numpy as np
 
-        self._refresh()
-        if self._bm25 is None:
+        bm25 = self._refresh().bm25
+        if bm25 is None:
             return {}
-        tokens = bm25s.tokenize(text, stemmer=self._bm25.stemmer, return_ids=False, show_progress=False)[0]
-        index = self._bm25.bm25
+        tokens = bm25s.tokenize(text, stemmer=bm25.stemmer, return_ids=False, show_progress=False)[0]
+        index = bm25.bm25
         n_docs = float(index.scores["num_docs"])
         indptr = index.scores["indptr"]
         top = float(np.log(1 + (n_docs + 0.5) / 0.5))
@@ -392,6 +388,6 @@ class HybridRetriever:
         """The stemmed terms of `text`, tokenised exactly as BM25 does."""
         import bm25s
 
-        self._refresh()
-        stemmer = self._bm25.stemmer if self._bm25 else None
+        bm25 = self._refresh().bm25
+        stemmer = bm25.stemmer if bm25 else None
         return set(bm25s.tokenize(text, stemmer=stemmer, return_ids=False, show_progress=False)[0])
