@@ -126,7 +126,7 @@ _DOC_TYPE_WORDS: list[tuple[re.Pattern, set[DocType]]] = [
     (re.compile(r"\bminutes\b", re.I), {DocType.MINUTES}),
     (re.compile(r"\b(decision (notice|record|report)|record of (the )?decision)\b", re.I), {DocType.DECISION}),
     (re.compile(r"\b(appendix|annex)\b", re.I), {DocType.APPENDIX, DocType.REPORT}),
-    (re.compile(r"\b(report|budget papers|monitoring|statement|strategy|plan|table)\b", re.I), {DocType.REPORT, DocType.APPENDIX}),
+    (re.compile(r"\b(report|statement|strategy|plan)\b", re.I), {DocType.REPORT, DocType.APPENDIX}),
 ]
 
 
