@@ -41,9 +41,8 @@ def test_committee_from_headings_and_names():
     assert committee_from_path(Path("kent-cc/full_council/2025-02-13/Budget.pdf")) == "Full Council"
     cut_short = Path("2023-02-21_Meeting_of_the_Travel_Transportation_Strategic_Policy_Commit/notes.md")
     assert committee_from_path(cut_short) is None  # a folder name cut at 60 characters names no committee
-    assert unify_names(["Travel Transportation Strategic Policy Committee", "Travel and Transportation Strategic Policy Committee"] * 1 + [
-        "Travel and Transportation Strategic Policy Committee"
-    ])["Travel Transportation Strategic Policy Committee"] == "Travel and Transportation Strategic Policy Committee"
+    spellings = ["Travel Transportation Strategic Policy Committee", *["Travel and Transportation Strategic Policy Committee"] * 2]
+    assert unify_names(spellings)["Travel Transportation Strategic Policy Committee"] == "Travel and Transportation Strategic Policy Committee"
 
 
 def test_a_folder_decides_when_its_papers_agree():
