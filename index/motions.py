@@ -74,6 +74,16 @@ _DEFERRED = re.compile(
 )
 
 
+# "Mr Rayner proposed and Mr Meade seconded that the substantive motion (as amended) in paragraph 3 be put to the
+# vote", "that the question be now put": a motion to close the debate, not a motion on the matter
+_CLOSURE = re.compile(r"\bthat the (?:substantive |original )?(?:motion|amendment|question)\b[^.]{0,60}?\bbe (?:now )?put\b", re.IGNORECASE)
+
+
+def is_closure(text: str) -> bool:
+    """A motion that the vote be taken now ("... seconded that the motion be put to the vote")."""
+    return _CLOSURE.search(text) is not None
+
+
 def vote_count(text: str) -> tuple[str, int] | None:
     """A recorded vote's line: 'For (41)' -> ('for', 41), 'Abstentions (3)' -> ('abstain', 3); else None."""
     v = _VOTE.match(text)

@@ -98,19 +98,20 @@ def published_date(chunk: Chunk):
     return meta_from_path(Path(chunk.source), Path(".")).meeting_date
 
 
-def published_with_meeting(chunk: Chunk) -> bool:
-    """Whether a passage stands in the paper published for the meeting it records (the paper's path names that
-    meeting's date), not in a copy carried by a later meeting's papers ("minutes of the previous meeting")."""
-    return bool(chunk.meeting_date) and published_date(chunk) == chunk.meeting_date
+def cite_order(chunk: Chunk, meeting=None) -> tuple:
+    """Which of the papers holding one passage to cite (lower first): the paper published with the meeting the
+    passage records (`meeting`, else the passage's own), then minutes before other kinds of paper (minutes quote
+    the motions and amendments they vote on, and say who moved them), then the first by path."""
+    meeting = meeting or chunk.meeting_date
+    return (not (meeting and published_date(chunk) == meeting), chunk.doc_type != DocType.MINUTES, chunk.source)
 
 
 def find_copies(sections: list[Section], share: float = 0.9, sample: int = 4) -> dict[str, str]:
     """Sections that repeat another paper's text: {section id: id of the section to cite instead}.
 
     A section is a copy when at least `share` of its word runs stand in one other paper, and that paper holds
-    the copy to cite: the one published with the meeting the passage records, then minutes before other kinds
-    of paper (minutes quote the amendments they vote on), then the first by path. A pack's "minutes of the
-    previous meeting" then cites the minutes' own paper; text found in no other paper is always kept.
+    the copy to cite (`cite_order`). A pack's "minutes of the previous meeting" then cites the minutes' own paper;
+    text found in no other paper is always kept.
     """
     runs = {s.chunk.id: shingles(s.chunk.text, sample=sample) for s in sections}
     by_id = {s.chunk.id: s.chunk for s in sections}
@@ -118,9 +119,6 @@ def find_copies(sections: list[Section], share: float = 0.9, sample: int = 4) ->
     for sid, sh in runs.items():
         for h in sh:
             holders.setdefault(h, []).append((sid, by_id[sid].paper_id))
-
-    def rank(chunk: Chunk, meeting) -> tuple:  # lower is the copy to cite
-        return (not (meeting and published_date(chunk) == meeting), chunk.doc_type != DocType.MINUTES, chunk.source)
 
     out: dict[str, str] = {}
     for sid, sh in runs.items():
@@ -139,7 +137,7 @@ def find_copies(sections: list[Section], share: float = 0.9, sample: int = 4) ->
                 break
             # the section of that paper sharing most runs; the earliest on a tie
             best = max((o for o in in_section if by_id[o].paper_id == pid), key=lambda o: (in_section[o], -by_id[o].position))
-            if rank(by_id[best], me.meeting_date) < rank(me, me.meeting_date):
+            if cite_order(by_id[best], me.meeting_date) < cite_order(me):
                 out[sid] = best
                 break
     return out

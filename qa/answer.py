@@ -16,6 +16,7 @@ import numpy as np
 from index.types import Chunk
 
 from .config import AnswerSettings
+from .intent import COMMITMENT, DATE, DECISION, FIGURE, PERSON, PLACE, Intent
 from .types import Hit
 
 _BULLET = re.compile(r"^\s*(?:[•·▪■○●✓√*]|-\s|–\s|\(?[a-z0-9]{1,3}[.)]\s)")
@@ -112,29 +113,6 @@ def split_sentences(chunk: Chunk, hit_rank: int) -> list[Sentence]:
     return out
 
 
-def question_kind(question: str) -> set[str]:
-    """What the question asks for: number, date, person, decision, vote (motions and amendments), place."""
-    q = question.lower()
-    kinds = set()
-    if re.search(r"\bhow (many|much)\b|\bwhat (?:\w+ )?(amount|number|percentage|figure|total|saving|cost|budget|sum)s?\b|\bwhat (saving|savings|budget|cost)\b", q):
-        kinds.add("number")
-    if re.search(r"\bwhen\b|\bwhat date\b|\bon what (day|date)\b|\bdeadline\b|\bby when\b", q):
-        kinds.add("date")
-    if re.search(r"\bwho\b|\bwhich (councillor|member|officer)\b", q):
-        kinds.add("person")
-    if re.search(r"\b(agreed|decided|resolved|decision|outcome|approved|resolution)\b", q):
-        kinds.add("decision")
-    # the council's own votes: motions, amendments, who moved them, how they fared ("voted in the youth
-    # elections" is not one)
-    if re.search(r"\b(amendments?|motions?|seconded|seconder|proposed by|moved by|carried|defeated)\b|\bvot(?:e|ed|ing) (?:on|for|against)\b|\bwhat was the vote\b", q):
-        kinds.add("vote")
-    if re.search(r"\bpromis\w*|\bcommit\w*|\bcome back\b|\breport back\b|\bupdate\b|\bdue\b|\bnext meeting\b", q):
-        kinds.add("commitment")
-    if re.search(r"\bwhere\b|\bvenue\b", q):
-        kinds.add("place")
-    return kinds
-
-
 @dataclass
 class Scored:
     """A sentence with its score parts."""
@@ -145,51 +123,79 @@ class Scored:
     lexical: float
 
 
-def score_sentences(question: str, hits: list[Hit], embed_model, term_weights: dict[str, float], stem) -> list[Scored]:
-    """Score every sentence of the retrieved passages for how well it answers the question."""
-    sentences = [s for rank, hit in enumerate(hits) for s in split_sentences(hit.chunk, rank)]
-    if not sentences:
-        return []
-    key = {t: w for t, w in term_weights.items() if t not in GENERIC_TERMS}
-    total = sum(key.values()) or 1.0
-    # a resolution ("AGREED: That the report is noted.") is about its item: score it with the item's title
-    basis = [f"{s.chunk.item_title}: {s.text}" if s.decision and s.chunk.item_title else s.text for s in sentences]
-    q_emb = np.array(embed_model.get_query_embedding(question))
-    s_emb = np.array(embed_model.get_text_embedding_batch(basis))
-    dense = s_emb @ q_emb / (np.linalg.norm(s_emb, axis=1) * np.linalg.norm(q_emb) + 1e-9)
-    kinds = question_kind(question)
-    out: list[Scored] = []
-    for s, d, text in zip(sentences, dense, basis):
-        terms = stem(text)
-        context = stem(s.chunk.header()) | terms
-        lexical = sum(w for t, w in key.items() if t in terms) / total
-        lexical_ctx = sum(w for t, w in key.items() if t in context) / total
-        score = 0.45 * float(d) + 0.35 * lexical + 0.15 * lexical_ctx
-        if "number" in kinds:
-            score += 0.08 if _NUMBER.search(s.text) else -0.1
-        if "date" in kinds:
-            score += 0.08 if _DATE.search(s.text) else -0.05
-        if "person" in kinds:
-            score += 0.06 if _NAME.search(s.text) else -0.05
-        if "commitment" in kinds and _COMMITMENT.search(s.text):
-            score += 0.12
-        if not _SENT_END.search(s.text) and len(s.text.split()) < 12:
-            score -= 0.08  # a heading or table cell, not a statement
-        if "place" in kinds:
-            score += 0.1 if _PLACE.search(s.text) else -0.05
-        if "decision" in kinds:
-            if s.decision or _DECISION_LINE.match(s.text):
-                score += 0.2
-            elif _DECISION_WORDS.search(s.text):
-                score += 0.04
-        score -= 0.02 * s.hit_rank
-        if _HEADING_ONLY.match(s.text) or s.text.isupper():
-            continue  # an item heading says what was discussed, not what was said
-        if len(s.text.split()) < 4:
-            score -= 0.1
-        out.append(Scored(s, score, float(d), lexical))
-    out.sort(key=lambda x: x.score, reverse=True)
-    return out
+class Candidates:
+    """The quotable sentences of the retrieved passages, ranked for a question or any part of it.
+
+    Key terms and what the question asks are scored for every sentence; only the best `dense_top` of those are
+    also compared by meaning (embedding sentences is most of a question's time), each embedded once per question.
+    """
+
+    def __init__(self, hits: list[Hit], embed_model, dense_top: int = 64):
+        self.sentences = [s for rank, hit in enumerate(hits) for s in split_sentences(hit.chunk, rank)]
+        # a resolution ("AGREED: That the report is noted.") is about its item: score it with the item's title
+        self.basis = [f"{s.chunk.item_title}: {s.text}" if s.decision and s.chunk.item_title else s.text for s in self.sentences]
+        self.embed_model = embed_model
+        self.dense_top = dense_top
+        self._vectors: dict[int, np.ndarray] = {}
+
+    def _similarity(self, text: str, which: list[int]) -> dict[int, float]:
+        missing = [i for i in which if i not in self._vectors]
+        if missing:
+            v = np.array(self.embed_model.get_text_embedding_batch([self.basis[i] for i in missing]))
+            v = v / (np.linalg.norm(v, axis=1, keepdims=True) + 1e-9)
+            self._vectors.update(zip(missing, v))
+        q = np.array(self.embed_model.get_query_embedding(text))
+        q = q / (np.linalg.norm(q) + 1e-9)
+        return {i: float(self._vectors[i] @ q) for i in which}
+
+    def rank(self, intent: Intent, term_weights: dict[str, float], stem, topic: Intent | None = None, topic_weights: dict[str, float] | None = None) -> list[Scored]:
+        """Every sentence scored for how well it answers `intent`, best first. For a part of a question, `topic` is
+        the whole question: meaning is judged against both, and the passage header against the whole's terms."""
+        key = {t: w for t, w in term_weights.items() if t not in GENERIC_TERMS}
+        total = sum(key.values()) or 1.0
+        ctx_key = {t: w for t, w in (topic_weights or term_weights).items() if t not in GENERIC_TERMS}
+        ctx_total = sum(ctx_key.values()) or 1.0
+        kinds = intent.asks
+        base: dict[int, tuple[float, float]] = {}  # sentence -> (score without meaning, key-term share)
+        for i, (s, text) in enumerate(zip(self.sentences, self.basis)):
+            if _HEADING_ONLY.match(s.text) or s.text.isupper():
+                continue  # an item heading says what was discussed, not what was said
+            terms = stem(text)
+            context = stem(s.chunk.header()) | terms
+            lexical = sum(w for t, w in key.items() if t in terms) / total
+            lexical_ctx = sum(w for t, w in ctx_key.items() if t in context) / ctx_total
+            score = 0.35 * lexical + 0.15 * lexical_ctx
+            if FIGURE in kinds:
+                score += 0.08 if _NUMBER.search(s.text) else -0.1
+            if DATE in kinds:
+                score += 0.08 if _DATE.search(s.text) else -0.05
+            if PERSON in kinds:
+                score += 0.06 if _NAME.search(s.text) else -0.05
+            if COMMITMENT in kinds and _COMMITMENT.search(s.text):
+                score += 0.12
+            if not _SENT_END.search(s.text) and len(s.text.split()) < 12:
+                score -= 0.08  # a heading or table cell, not a statement
+            if PLACE in kinds:
+                score += 0.1 if _PLACE.search(s.text) else -0.05
+            if DECISION in kinds:
+                if s.decision or _DECISION_LINE.match(s.text):
+                    score += 0.2
+                elif _DECISION_WORDS.search(s.text):
+                    score += 0.04
+            score -= 0.02 * s.hit_rank
+            if len(s.text.split()) < 4:
+                score -= 0.1
+            base[i] = (score, lexical)
+        if not base:
+            return []
+        best = sorted(base, key=lambda i: base[i][0], reverse=True)[: self.dense_top]
+        dense = self._similarity(intent.question, best)
+        if topic is not None:
+            whole = self._similarity(topic.question, best)
+            dense = {i: 0.5 * d + 0.5 * whole[i] for i, d in dense.items()}
+        out = [Scored(self.sentences[i], score + 0.45 * dense.get(i, 0.0), dense.get(i, 0.0), lexical) for i, (score, lexical) in base.items()]
+        out.sort(key=lambda x: x.score, reverse=True)
+        return out
 
 
 def coverage(question_terms: dict[str, float], chunk: Chunk, stem) -> float:
@@ -203,14 +209,14 @@ def coverage(question_terms: dict[str, float], chunk: Chunk, stem) -> float:
     return sum(w for t, w in key.items() if t in present) / sum(key.values())
 
 
-def pick_sentences(scored: list[Scored], settings: AnswerSettings) -> list[Scored]:
-    """The best sentence, then up to max_sentences-1 more that score close to it, in reading order."""
+def pick_sentences(scored: list[Scored], settings: AnswerSettings, most: int | None = None) -> list[Scored]:
+    """The best sentence, then up to max_sentences-1 (or `most`-1) more that score close to it, in reading order."""
     if not scored:
         return []
     best = scored[0]
     chosen = [best]
     for cand in scored[1:]:
-        if len(chosen) >= settings.max_sentences:
+        if len(chosen) >= (most or settings.max_sentences):
             break
         if cand.score < best.score - 0.08:
             break

@@ -9,85 +9,29 @@ minute numbers); dense search recovers paraphrased questions, so it gets the sma
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from dataclasses import dataclass
 from datetime import date
 
 from llama_index.core import VectorStoreIndex
+from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.llms import MockLLM
 from llama_index.core.postprocessor.types import BaseNodePostprocessor
-from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.retrievers import QueryFusionRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 from llama_index.core.vector_stores.types import FilterOperator, MetadataFilter, MetadataFilters
 from llama_index.retrievers.bm25 import BM25Retriever
 
-from index.meta import DAY_MONTH_YEAR, MONTH_YEAR, MONTHS, find_dates
-from index.sections import Section, find_copies, group_sections, published_with_meeting, shingles
+from index.sections import Section, cite_order, find_copies, group_sections, shingles
 from index.store import IndexStore
 from index.types import Chunk, DocType
 
 from .config import RetrievalSettings
+from .intent import DateHint, Intent, parse
 from .types import Filters, Hit
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its own logger to DEBUG on import
-
-_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({'|'.join(MONTHS)})\b(?!\s*,?\s*\d{{4}})", re.IGNORECASE)
-_MONTH_ONLY = re.compile(rf"\b({'|'.join(m for m in MONTHS if len(m) > 3)})\b(?!\s*,?\s*\d)", re.IGNORECASE)
-
-
-@dataclass
-class DateHint:
-    """The meeting a question names: a full date, a month, or a day of a month."""
-
-    day: int | None = None
-    month: int | None = None
-    year: int | None = None
-
-    def score(self, d: date | None) -> str | None:
-        """'day' when `d` is the named meeting, 'month' when only its month matches, else None."""
-        if d is None or not self.month:
-            return None
-        if self.year and d.year != self.year:
-            return None
-        if d.month != self.month:
-            return None
-        if self.day is None:
-            return "day"  # "the September 2025 meeting" names a meeting by its month
-        return "day" if d.day == self.day else "month"
-
-
-def date_hints(question: str) -> list[DateHint]:
-    """The meeting dates a question names ("at the September 2025 meeting", "on 28 October")."""
-    hints = [DateHint(d.day, d.month, d.year) for d in find_dates(question)]
-    rest = DAY_MONTH_YEAR.sub(" ", question)
-    for m in MONTH_YEAR.finditer(rest):
-        hints.append(DateHint(None, MONTHS[m.group(1).lower()], int(m.group(2))))
-    rest = MONTH_YEAR.sub(" ", rest)
-    for m in _DAY_MONTH.finditer(rest):
-        hints.append(DateHint(int(m.group(1)), MONTHS[m.group(2).lower()], None))
-    rest = _DAY_MONTH.sub(" ", rest)
-    for m in _MONTH_ONLY.finditer(rest):
-        if m.group(1).lower() != "may":  # "may" is usually the verb
-            hints.append(DateHint(None, MONTHS[m.group(1).lower()], None))
-    return hints
-
-
-# How council papers word what some questions ask: "where was it held" -> "Venue:" / "PLACE:".
-_EXPANSIONS = [
-    (re.compile(r"\bwhere\b.*\b(held|meet|meeting|take place)\b", re.IGNORECASE), "venue place room"),
-    (re.compile(r"\b(chairs?|chaired|chairman|chairperson)\b", re.IGNORECASE), "chair councillor"),
-    (re.compile(r"\bapologies|absent|absence\b", re.IGNORECASE), "apologies absence"),
-]
-
-
-def expand_query(question: str) -> str:
-    """The question plus the words council papers use for what it asks (for keyword search only)."""
-    extra = [words for rx, words in _EXPANSIONS if rx.search(question)]
-    return " ".join([question, *extra])
-
 
 def _meeting_date(nws: NodeWithScore) -> date | None:
     iso = nws.node.metadata.get("meeting_date") or ""
@@ -103,17 +47,17 @@ class MeetingDateBoost(BaseNodePostprocessor):
 
     day_boost: float = 0.3
     month_boost: float = 0.15
+    hints: tuple[DateHint, ...] = ()  # the meetings the question names
 
     @classmethod
     def class_name(cls) -> str:
         return "MeetingDateBoost"
 
     def _postprocess_nodes(self, nodes: list[NodeWithScore], query_bundle: QueryBundle | None = None) -> list[NodeWithScore]:
-        hints = date_hints(query_bundle.query_str) if query_bundle else []
-        if not hints:
+        if not self.hints:
             return nodes
         for nws in nodes:
-            kinds = {h.score(_meeting_date(nws)) for h in hints}
+            kinds = {h.score(_meeting_date(nws)) for h in self.hints}
             if "day" in kinds:
                 nws.score = (nws.score or 0.0) * (1.0 + self.day_boost)
             elif "month" in kinds:
@@ -121,59 +65,23 @@ class MeetingDateBoost(BaseNodePostprocessor):
         return sorted(nodes, key=lambda n: n.score or 0.0, reverse=True)
 
 
-# How questions name a kind of paper: "in the budget report", "the minutes", "the decision notice".
-_DOC_TYPE_WORDS: list[tuple[re.Pattern, set[DocType]]] = [
-    (re.compile(r"\bminutes\b", re.I), {DocType.MINUTES}),
-    (re.compile(r"\b(decision (notice|record|report)|record of (the )?decision)\b", re.I), {DocType.DECISION}),
-    (re.compile(r"\b(appendix|annex)\b", re.I), {DocType.APPENDIX, DocType.REPORT}),
-    (re.compile(r"\b(report|statement|strategy|plan)\b", re.I), {DocType.REPORT, DocType.APPENDIX}),
-]
-
-
-def doc_types_named(question: str) -> set[DocType]:
-    """The kinds of paper a question points at ("in the report" -> reports and their appendices)."""
-    for rx, kinds in _DOC_TYPE_WORDS:
-        if rx.search(question):
-            return kinds
-    return set()
-
-
 class DocTypePreference(BaseNodePostprocessor):
     """Prefer the kind of paper a question names; like the date boost, it only decides between passages on the topic."""
 
     boost: float = 0.15
+    kinds: frozenset[DocType] = frozenset()  # the kinds of paper the question names
 
     @classmethod
     def class_name(cls) -> str:
         return "DocTypePreference"
 
     def _postprocess_nodes(self, nodes: list[NodeWithScore], query_bundle: QueryBundle | None = None) -> list[NodeWithScore]:
-        kinds = doc_types_named(query_bundle.query_str) if query_bundle else set()
-        if not kinds or not self.boost:
+        if not self.kinds or not self.boost:
             return nodes
         for nws in nodes:
-            if nws.node.metadata.get("doc_type") in {k.value for k in kinds}:
+            if nws.node.metadata.get("doc_type") in {k.value for k in self.kinds}:
                 nws.score = (nws.score or 0.0) * (1.0 + self.boost)
         return sorted(nodes, key=lambda n: n.score or 0.0, reverse=True)
-
-
-_COUNCIL_SUFFIX = re.compile(
-    r"\s+(?:City and County Council|City Council|County Council|Borough Council|District Council|Council|Combined Authority)$"
-)
-
-
-def council_patterns(councils: set[str]) -> dict[str, re.Pattern]:
-    """How questions name each council: "Kent", "Kent's", "KCC", "West of England", "WECA"."""
-    out = {}
-    for name in councils:
-        short = _COUNCIL_SUFFIX.sub("", name).strip()
-        acronym = "".join(w[0] for w in name.split() if w[:1].isupper())
-        alternatives = [rf"(?i:\b{re.escape(short)}\b)"] if short and short != name else []
-        alternatives.append(rf"(?i:\b{re.escape(name)}\b)")
-        if len(acronym) >= 3:
-            alternatives.append(rf"\b{acronym}\b")
-        out[name] = re.compile("|".join(alternatives))
-    return out
 
 
 def metadata_filters(filters: Filters) -> MetadataFilters | None:
@@ -220,23 +128,29 @@ def same_passage(a: set[int], b: set[int], overlap: float) -> bool:
     return len(a & b) / min(len(a), len(b)) >= overlap
 
 
+def _one_debate(a: Chunk, b: Chunk) -> bool:
+    """Two passages of one minute item of one paper: words they share are the proceedings (an amendment restates
+    the motion it amends), not a copy."""
+    return a.paper_id == b.paper_id and bool(a.item) and a.item == b.item
+
+
 def collapse_duplicates(hits: list[Hit], overlap: float) -> list[Hit]:
-    """One hit per passage: a copy of a better-ranked passage (a pack's "minutes of the previous meeting")
-    joins it; the copy in the minutes' own paper is the one cited, the others are listed in `also_in`."""
+    """One hit per passage: a copy of a better-ranked passage (a pack's "minutes of the previous meeting", the
+    minutes quoting a motion paper) joins it; the copy `cite_order` puts first is cited, at the better rank,
+    and the others are listed in `also_in`."""
     kept: list[tuple[Hit, set[int]]] = []
     for hit in hits:
         sh = shingles(hit.chunk.text)
-        twin = next((k for k in kept if same_passage(k[1], sh, overlap)), None)
+        twin = next((k for k in kept if not _one_debate(k[0].chunk, hit.chunk) and same_passage(k[1], sh, overlap)), None)
         if twin is None:
             kept.append((hit, sh))
             continue
         first = twin[0]
-        if published_with_meeting(hit.chunk) and not published_with_meeting(first.chunk):
-            # cite the minutes' own paper, at the better rank
+        if cite_order(hit.chunk)[:2] < cite_order(first.chunk)[:2]:
             hit.also_in = [first.chunk.source, *first.also_in]
             hit.score = first.score
             kept[kept.index(twin)] = (hit, sh)
-        elif hit.chunk.source not in first.also_in and hit.chunk.source != first.chunk.source:
+        elif hit.chunk.source not in first.also_in:
             first.also_in.append(hit.chunk.source)
     return [h for h, _ in kept]
 
@@ -251,7 +165,7 @@ class _Corpus:
     copied_in: dict[str, list[str]]  # section id -> other papers repeating it
     bm25: BM25Retriever | None
     live: set[str]
-    councils: dict[str, re.Pattern]
+    councils: frozenset[str]
 
 
 class HybridRetriever:
@@ -295,33 +209,37 @@ class HybridRetriever:
                 copied_in={sid: sorted(v) for sid, v in copied_in.items()},
                 bm25=bm25,
                 live={c.paper_id for c in chunks},
-                councils=council_patterns({c.council for c in chunks if c.council}),
+                councils=frozenset(c.council for c in chunks if c.council),
             )
             self._generation = generation
             log.info("BM25 built over %d sections of %d chunks (%d copied sections left out)", len(sections), len(chunks), len(copies))
             return self._corpus
 
+    def councils(self) -> frozenset[str]:
+        """The councils whose papers are searchable right now."""
+        return self._refresh().councils
+
     def chunk_count(self) -> int:
         """Chunks searchable right now."""
         return len(self._refresh().section_of)
 
-    def retrieve(self, question: str, filters: Filters | None = None, top_k: int | None = None) -> list[Hit]:
+    def retrieve(self, question: Intent | str, filters: Filters | None = None, top_k: int | None = None) -> list[Hit]:
         """The best passages (sections) for a question, best first, one hit per passage."""
+        corpus = self._refresh()
+        intent = question if isinstance(question, Intent) else parse(question, corpus.councils)
         filters = filters or Filters()
         top_k = top_k or self.settings.top_k
-        corpus = self._refresh()
         if corpus.bm25 is None:
             return []
         if not filters.council and len(corpus.councils) > 1:
             # "What is Leicester's ..." asks about Leicester: search only its papers
-            named = [c for c, rx in corpus.councils.items() if rx.search(question)]
-            if len(named) == 1:
-                narrowed = self._search(corpus, question, Filters(**{**filters.__dict__, "council": named[0]}), top_k)
+            if len(intent.councils) == 1:
+                narrowed = self._search(corpus, intent, Filters(**{**filters.__dict__, "council": intent.councils[0]}), top_k)
                 if narrowed:
                     return narrowed
-        return self._search(corpus, question, filters, top_k)
+        return self._search(corpus, intent, filters, top_k)
 
-    def _search(self, corpus: _Corpus, question: str, filters: Filters, top_k: int) -> list[Hit]:
+    def _search(self, corpus: _Corpus, intent: Intent, filters: Filters, top_k: int) -> list[Hit]:
         mf = metadata_filters(filters)
         k = min(self.settings.candidates, len(corpus.sections))
         try:
@@ -342,11 +260,12 @@ class HybridRetriever:
             use_async=False,
             retriever_weights=weights,
         )
-        # BM25 reads the expanded wording; the dense retriever embeds the question as asked
-        nodes = fusion.retrieve(QueryBundle(query_str=expand_query(question), custom_embedding_strs=[question]))
-        asked = QueryBundle(question)
-        nodes = MeetingDateBoost(day_boost=self.settings.date_boost, month_boost=self.settings.month_boost).postprocess_nodes(nodes, asked)
-        nodes = DocTypePreference(boost=self.settings.doc_type_boost).postprocess_nodes(nodes, asked)
+        # BM25 reads the papers' wording too; the dense retriever embeds the question as asked
+        nodes = fusion.retrieve(QueryBundle(query_str=intent.keywords or intent.question, custom_embedding_strs=[intent.question]))
+        asked = QueryBundle(intent.question)
+        s = self.settings
+        nodes = MeetingDateBoost(day_boost=s.date_boost, month_boost=s.month_boost, hints=intent.dates).postprocess_nodes(nodes, asked)
+        nodes = DocTypePreference(boost=s.doc_type_boost, kinds=intent.doc_types).postprocess_nodes(nodes, asked)
         hits: list[Hit] = []
         seen: set[str] = set()
         for nws in nodes:

@@ -81,4 +81,4 @@ class Answer:
     mode: str = "extractive"  # "extractive", "generative", or "extractive-fallback" when the LLM failed or nothing survived
     verified: bool = True  # every sentence shown passed verification
     removed: list[dict] = field(default_factory=list)  # generated sentences the verifier removed, with reasons
-    notice: str = ""  # for people: why the answer fell back to extractive, or why the papers can't answer
+    notice: str = ""  # for people: why the answer fell back to extractive, why the papers can't answer, or which part they don't

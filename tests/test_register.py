@@ -388,4 +388,20 @@ def test_questions_about_votes_are_answered_from_the_register(tmp_path):
     assert all(c.verified for c in vote.citations)
     # a decision the minutes record without a count: the papers don't say how many voted which way
     uncounted = a.ask("How many councillors voted for and against the Pay Policy Statement on 13 February 2025?")
-    assert uncounted.abstained and "not how many voted" in uncounted.notice
+    assert uncounted.abstained and "not how many voted" in uncounted.notice, uncounted.text
+
+
+@pytest.mark.parametrize(
+    "text, closure",
+    [
+        ("4) Following further debate, Mr Rayner proposed and Mr Meade seconded that the substantive motion (as amended) in paragraph 3 be put to the vote.", True),
+        ("Mr Brady proposed and Ms Meade seconded that the motion be put to the vote.", True),
+        ("The Chairman proposed that the question be now put and it was agreed.", True),
+        ("1) Mr Hood proposed, and Ms Hawkins seconded the motion that this Council believes that action is needed on vapes.", False),
+        ("Mr Watkins proposed and Mr Brazier seconded the following amendment: that the motion be amended to read", False),
+    ],
+)
+def test_a_motion_to_take_the_vote_now_is_told_from_a_motion_on_the_matter(text, closure):
+    from index.motions import is_closure
+
+    assert is_closure(text) is closure

@@ -6,7 +6,8 @@ from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from index.sections import group_sections, join_chunks
 from index.types import Chunk, DocType, Span
-from qa.retrieve import DocTypePreference, MeetingDateBoost, collapse_duplicates, doc_types_named
+from qa.intent import parse
+from qa.retrieve import DocTypePreference, MeetingDateBoost, collapse_duplicates
 from qa.types import Hit
 
 
@@ -65,6 +66,26 @@ def test_a_copy_of_a_passage_is_one_hit_citing_the_paper_published_with_its_meet
     assert hits[0].score == 0.9 and hits[0].also_in == ["2025-03-13/Minutes_of_Previous_Meeting.pdf"]
 
 
+def test_minutes_quoting_a_motion_paper_are_the_hit_kept():
+    # the minutes print the motion's words and who moved it; the motion paper only its words
+    motion = "This Council believes that immediate and decisive action is needed to address the environmental and public health risks posed by disposable vapes."
+    day = date(2025, 3, 13)
+    paper = _chunk(0, motion, 1, source="2025-03-13/Motion_for_Time_Limited_Debate.pdf", meeting_date=day, doc_type=DocType.REPORT)
+    minutes = _chunk(0, "Mr Hood proposed, and Ms Hawkins seconded the motion that " + motion, 16, paper="p2", source="2025-03-13/Printed_minutes.pdf", meeting_date=day, doc_type=DocType.MINUTES)
+    hits = collapse_duplicates([Hit(paper, 0.8), Hit(minutes, 0.5)], overlap=0.6)
+    assert [(h.chunk.source, h.score, h.also_in) for h in hits] == [("2025-03-13/Printed_minutes.pdf", 0.8, ["2025-03-13/Motion_for_Time_Limited_Debate.pdf"])]
+
+
+def test_an_amendment_restating_its_motion_is_not_a_copy_but_a_repeated_statement_is():
+    motion = "This Council believes that immediate and decisive action is needed to address the environmental and public health risks posed by disposable vapes."
+    moved = _chunk(0, "Mr Hood proposed, and Ms Hawkins seconded the motion that " + motion, 15, heading="308. Motion")
+    amended = _chunk(3, "Mr Watkins proposed and Mr Brazier seconded the following amendment: " + motion.replace("immediate", "considered"), 17, heading="308. Motion")
+    assert len(collapse_duplicates([Hit(amended, 0.9), Hit(moved, 0.8)], overlap=0.6)) == 2
+    # the same answer printed twice in one pack, where no minute item says it is one debate
+    again = [_chunk(n, motion + " We will continue to work with partners.", 20 + n, heading="") for n in (0, 5)]
+    assert len(collapse_duplicates([Hit(again[0], 0.9), Hit(again[1], 0.8)], overlap=0.6)) == 1
+
+
 def test_passages_that_merely_share_boilerplate_stay_apart():
     a = _chunk(0, "Apologies for absence were received from Mr Smith. The Cabinet noted the budget monitoring position for quarter three.", 1)
     b = _chunk(0, "Apologies for absence were received from Mr Smith. Members discussed the school transport policy and its costs at length.", 1, paper="p2")
@@ -79,19 +100,18 @@ def test_the_meeting_date_decides_between_passages_on_the_topic_only():
     topical = NodeWithScore(node=_node("SEND transport saving of £900,000", "2025-09-23"), score=1.0)
     same_meeting_off_topic = NodeWithScore(node=_node("Apologies and declarations", "2025-10-28"), score=0.4)
     same_meeting_topical = NodeWithScore(node=_node("SEND transport update", "2025-10-28"), score=0.9)
-    out = MeetingDateBoost(day_boost=0.3, month_boost=0.15).postprocess_nodes(
-        [topical, same_meeting_off_topic, same_meeting_topical], QueryBundle("What was said on 28 October 2025 about SEND transport?")
+    intent = parse("What was said on 28 October 2025 about SEND transport?")
+    out = MeetingDateBoost(day_boost=0.3, month_boost=0.15, hints=intent.dates).postprocess_nodes(
+        [topical, same_meeting_off_topic, same_meeting_topical], QueryBundle(intent.question)
     )
     assert [n.node.text for n in out] == ["SEND transport update", "SEND transport saving of £900,000", "Apologies and declarations"]
 
 
 def test_questions_naming_a_kind_of_paper_prefer_it():
-    assert doc_types_named("What do the minutes say about the vote?") == {DocType.MINUTES}
-    assert DocType.REPORT in doc_types_named("In the budget report, what is the net budget?")
-    assert doc_types_named("Who chaired the meeting?") == set()
     minutes = NodeWithScore(node=_node("Net budget £449.2m was noted", "2025-02-13", "minutes"), score=1.0)
     report = NodeWithScore(node=_node("Net budget £449.2m, +4.5%", "2025-02-13", "report"), score=0.9)
-    out = DocTypePreference(boost=0.15).postprocess_nodes([minutes, report], QueryBundle("What net budget does the report set out?"))
+    intent = parse("What net budget does the report set out?")
+    out = DocTypePreference(boost=0.15, kinds=intent.doc_types).postprocess_nodes([minutes, report], QueryBundle(intent.question))
     assert out[0].node.metadata["doc_type"] == "report"
 
 

@@ -1,0 +1,225 @@
+"""(Intent, hits) -> Answer: the answerers, tried in order for each part of the question, then one citation step.
+
+Each answerer returns claims (sentences quoted from a page, with their passage) or None when the question is not
+its kind; `cite.build_answer` alone verifies, numbers and joins them, or abstains. In order:
+
+1. register votes: motions and amendments, who moved them, how they fared, their recorded votes;
+2. the evidence check: the best passage must hold the question's key terms, the best sentence must score;
+3. register decisions: the AGREED/RESOLVED records of the best-matching items;
+4. extractive sentences: the best-scoring sentences of the retrieved passages.
+
+A question asking two things ("who moved it, and where was the money to come from?") is answered part by part,
+each part by its own best claim; a part the papers don't answer is said so in the answer's notice.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from index.motions import is_closure, is_outcome, vote_count
+from index.store import IndexStore, StoredRecord
+
+from . import answer as answer_mod
+from .answer import Candidates, Scored, Sentence
+from .cite import abstain, build_answer
+from .config import AnswerSettings
+from .intent import DATE, DECISION, PERSON, VOTE, Intent
+from .register import Register
+from .types import Answer, Hit
+
+
+def opening(text: str, most: int = 320) -> str:
+    """The start of a long motion's words, cut at a sentence end (or a word) so the quote stays verbatim."""
+    if len(text) <= most:
+        return text
+    ends = [m.end() for m in re.finditer(r"[.!?][”\"’]?(?=\s)", text[: most + 1]) if m.end() >= 80]
+    return text[: ends[-1]] if ends else text[:most].rsplit(" ", 1)[0]
+
+
+@dataclass
+class Claims:
+    """What one answerer found for one question (or part): quotes, and the register passages they stand in."""
+
+    sentences: list[Scored]
+    passages: list[Hit] = field(default_factory=list)  # register passages the quotes stand in, beyond the retrieved
+    context: bool | None = False  # introduce quotes with their meeting and item (None: only when they name no date)
+    notice: str = ""
+    abstain: bool = False  # the papers record the matter but not what was asked (say why in `notice`)
+
+
+class Answerers:
+    """The answerers over one index: the register, the store (pages), the retriever's term weights."""
+
+    def __init__(self, store: IndexStore, register: Register, embedder, term_weights, stem, settings: AnswerSettings):
+        self.store = store
+        self.register = register
+        self.embedder = embedder
+        self.term_weights = term_weights
+        self.stem = stem
+        self.settings = settings
+
+    def answer(self, intent: Intent, hits: list[Hit]) -> Answer:
+        """The answer to a question from its retrieved passages, every quote verified on its page, or abstention."""
+        pool = Candidates(hits, self.embedder, self.settings.dense_sentences)
+        if not intent.parts:
+            claims = self.claims(intent, hits, pool)
+            if claims is None or claims.abstain:
+                answer = abstain(intent.question, hits)
+                answer.notice = claims.notice if claims else ""
+                return answer
+            return build_answer(intent.question, [*hits, *claims.passages], claims.sentences, self.store, with_context=claims.context)
+        chosen: list[Scored] = []
+        passages: list[Hit] = []
+        unanswered: list[str] = []
+        contexts: set = set()
+        for part in intent.parts:
+            claims = self.claims(part, hits, pool, whole=intent)
+            new = [s for s in (claims.sentences if claims and not claims.abstain else []) if not any(_same(s, c) for c in chosen)]
+            if not new and not (claims and not claims.abstain):
+                unanswered.append(f"“{part.question}”" + (f" ({claims.notice})" if claims and claims.notice else ""))
+                continue
+            chosen.extend(new)
+            passages.extend(claims.passages)
+            contexts.add(claims.context)
+        if not chosen:
+            return abstain(intent.question, hits)
+        context = True if True in contexts else (None if None in contexts else False)
+        answer = build_answer(intent.question, [*hits, *passages], chosen, self.store, with_context=context)
+        if unanswered and not answer.abstained:
+            answer.notice = "the papers don't answer: " + "; ".join(unanswered)
+        return answer
+
+    def claims(self, intent: Intent, hits: list[Hit], pool: Candidates, whole: Intent | None = None) -> Claims | None:
+        """The first answerer's claims for a question (or one part of `whole`), or None when none answers it."""
+        cfg = self.settings
+        if VOTE in intent.asks:
+            votes = self.votes(intent, hits, topic=(whole or intent).question)
+            if votes is not None and (votes.abstain or self._verifies(votes)):
+                return votes
+        weights = self.term_weights(intent.question)
+        topic = whole or intent
+        topic_weights = self.term_weights(topic.question) if whole else weights
+        best_coverage = max(answer_mod.coverage(topic_weights, h.chunk, self.stem) for h in hits) if hits else 0.0
+        scored = pool.rank(intent, weights, self.stem, topic=whole, topic_weights=topic_weights)
+        if not scored or best_coverage < cfg.min_coverage or scored[0].score < cfg.min_score:
+            return None
+        if DECISION in intent.asks:
+            decisions = self.decisions(hits)
+            if decisions is not None:
+                return decisions
+        chosen = answer_mod.pick_sentences(scored, cfg, most=1 if whole else None)
+        # decisions always say which meeting and item they belong to; dates only when the quote has none
+        return Claims(chosen, context=True if DECISION in intent.asks else (None if DATE in intent.asks else False))
+
+    def decisions(self, hits: list[Hit]) -> Claims | None:
+        """For "what was agreed/decided" questions: the decisions recorded for the best-matching items."""
+        keys: list[tuple[str, str]] = []
+        for h in hits[:3]:
+            key = (h.chunk.paper_id, h.chunk.item)
+            if h.chunk.item and key not in keys:
+                keys.append(key)
+        for rank, key in enumerate(keys):
+            records = self.register.for_items([key])
+            claims = self.from_records(hits, records[: self.settings.max_sentences], rank) if records else None
+            if claims is not None and self._verifies(claims):
+                return claims
+        return None
+
+    def _verifies(self, claims: Claims) -> bool:
+        from .cite import quote_on_page
+
+        return any(quote_on_page(self.store, s.sentence.chunk.paper_id, s.sentence.page_index, s.sentence.text) for s in claims.sentences)
+
+    def from_records(self, hits: list[Hit], records: list[StoredRecord], rank: int = 0, quote=lambda t: t, with_votes: bool = False) -> Claims | None:
+        """Claims quoting register records (each from its page, with its meeting and item); a record's passage
+        joins the retrieved ones, since the register found it. With `with_votes`, a record's recorded vote
+        follows it, quoted line by line from the page the minutes print it on ("For (41)", ..., "Motion carried.")."""
+        retrieved = {h.chunk.id: h.chunk for h in hits}
+        passages: list[Hit] = []
+        sentences: list[Scored] = []
+        for r in records:
+            chunk = retrieved.get(r.record.chunk_id) or self.store.get_chunk(r.record.chunk_id)
+            if chunk is None:
+                continue
+            if chunk.id not in retrieved and all(p.chunk.id != chunk.id for p in passages):
+                passages.append(Hit(chunk=chunk, score=0.0))
+            sentences.append(Scored(Sentence(quote(r.record.text), rank, chunk, r.record.page_index, r.record.pdf_page, r.record.label, True), 1.0, 1.0, 1.0))
+            for page_index, page, line in self._vote_lines(r) if with_votes else []:
+                sentences.append(Scored(Sentence(line, rank, chunk, page_index, page.pdf_page, page.label, True), 1.0, 1.0, 1.0))
+        return Claims(sentences, passages, context=True) if sentences else None
+
+    def _vote_lines(self, r: StoredRecord) -> list[tuple[int, object, str]]:
+        """The lines printing a record's recorded vote and its outcome, found on its page or the next two:
+        'For (41)', 'Against (10)', 'Abstain (7)', then 'Motion carried.' (page index, page, line)."""
+        wanted = set(r.record.votes.items())  # {("for", 41), ...}, read from these lines when indexing
+        if not wanted:
+            return []
+        pages = self.store.pages(r.paper_id)
+        out: list[tuple[int, object, str]] = []
+        after = 0  # lines read since the last count was found: the outcome follows within a few (names aside)
+        for page_index in range(r.record.page_index, min(r.record.page_index + 3, len(pages))):
+            for line in pages[page_index].text.split("\n"):
+                line = line.strip()
+                count = vote_count(line)
+                if count in wanted:
+                    out.append((page_index, pages[page_index], line))
+                    wanted.discard(count)
+                elif out and not wanted:
+                    if is_outcome(line):
+                        return [*out, (page_index, pages[page_index], line)]
+                    after += 1
+                    if after > 12:
+                        return out
+        return out
+
+    def votes(self, intent: Intent, hits: list[Hit], topic: str) -> Claims | None:
+        """For questions about motions, amendments and votes ("Which budget amendments were lost on 13 February
+        2025?"): the register's motion and amendment records on the topic, from the meeting and council the
+        question names, carried or lost as it asks, each quoted from its page (with its mover and seconder where
+        the minutes print them there). `topic`: what to search the register for (the whole question of a part)."""
+
+        def fits(r: StoredRecord) -> bool:
+            rec = r.record
+            return (
+                rec.type == "decision"
+                and bool(rec.mover or rec.votes or rec.kind.startswith(("amendment", "recommendation")))
+                and not is_closure(rec.text)
+                and (intent.about is None or rec.kind.startswith("amendment") == (intent.about == "amendment"))
+                and intent.at(rec.meeting_date)
+                and (not intent.councils or r.council in intent.councils)
+                and (not intent.outcome or rec.kind.endswith(intent.outcome))
+            )
+
+        # the votes on the question's topic, best first: the register's topic search, those standing in the best
+        # passages first (retrieval read them in their context); a
+        # question asking which amendments or motions (a list) at a meeting it names gets all of that meeting's
+        # that fit, in the order of the minutes
+        found = self.register.search(topic)
+        there = {r.id for r in self.register.in_passages([h.chunk for h in hits[: self.settings.vote_passages]])}
+        on_topic = [r for r in sorted(found, key=lambda r: r.id not in there) if fits(r)]
+        if intent.listing and intent.dates:
+            records = [r for r in self.register.list("decision", limit=100_000) if fits(r)]
+            records.sort(key=lambda r: (r.record.meeting_date or date.min, r.source, r.record.page_index, r.n))
+        elif PERSON in intent.asks:
+            # "who proposed ...": only a record whose quote names its mover answers it
+            records = [r for r in on_topic if r.record.mover and r.record.mover.split()[-1] in r.record.text][:1]
+        elif intent.vote_result:
+            # "what was the vote on ...": the motion, then its recorded vote, line by line from the minutes
+            records = [r for r in on_topic if r.record.votes][:1]
+            if records:
+                return self.from_records(hits, records, quote=opening, with_votes=True)
+            if intent.vote_count and any(r.record.type == "decision" and intent.at(r.record.meeting_date) for r in found[:3]):
+                # the minutes record the decision but no count: the papers don't say how many voted which way
+                return Claims([], abstain=True, notice="the minutes record this decision but not how many voted each way")
+        else:
+            records = []
+        if not records:
+            return None
+        return self.from_records(hits, records[: max(self.settings.max_sentences, 6)], quote=opening)
+
+
+def _same(a: Scored, b: Scored) -> bool:
+    """The same quote (two parts answered by one sentence)."""
+    return a.sentence.chunk.id == b.sentence.chunk.id and a.sentence.text == b.sentence.text

@@ -1,0 +1,191 @@
+"""question -> Intent: what a question asks, read once, for retrieval and every answerer.
+
+What is asked (a figure, a date, a person, a place, a decision, a vote, a commitment), the meetings it names,
+the kind of paper it points at, the outcome it wants ("which amendments were lost"), and the words council
+papers use for it (keyword search reads those; the dense side embeds the question as asked).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import lru_cache
+
+from index.meta import DAY_MONTH_YEAR, MONTH_YEAR, MONTHS, find_dates
+from index.types import DocType
+
+FIGURE, DATE, PERSON, PLACE, DECISION, VOTE, COMMITMENT = "figure", "date", "person", "place", "decision", "vote", "commitment"
+
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({'|'.join(MONTHS)})\b(?!\s*,?\s*\d{{4}})", re.IGNORECASE)
+_MONTH_ONLY = re.compile(rf"\b({'|'.join(m for m in MONTHS if len(m) > 3)})\b(?!\s*,?\s*\d)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DateHint:
+    """The meeting a question names: a full date, a month, or a day of a month."""
+
+    day: int | None = None
+    month: int | None = None
+    year: int | None = None
+
+    def score(self, d: date | None) -> str | None:
+        """'day' when `d` is the named meeting, 'month' when only its month matches, else None."""
+        if d is None or not self.month:
+            return None
+        if self.year and d.year != self.year:
+            return None
+        if d.month != self.month:
+            return None
+        if self.day is None:
+            return "day"  # "the September 2025 meeting" names a meeting by its month
+        return "day" if d.day == self.day else "month"
+
+
+def date_hints(question: str) -> list[DateHint]:
+    """The meeting dates a question names ("at the September 2025 meeting", "on 28 October")."""
+    hints = [DateHint(d.day, d.month, d.year) for d in find_dates(question)]
+    rest = DAY_MONTH_YEAR.sub(" ", question)
+    for m in MONTH_YEAR.finditer(rest):
+        hints.append(DateHint(None, MONTHS[m.group(1).lower()], int(m.group(2))))
+    rest = MONTH_YEAR.sub(" ", rest)
+    for m in _DAY_MONTH.finditer(rest):
+        hints.append(DateHint(int(m.group(1)), MONTHS[m.group(2).lower()], None))
+    rest = _DAY_MONTH.sub(" ", rest)
+    for m in _MONTH_ONLY.finditer(rest):
+        if m.group(1).lower() != "may":  # "may" is usually the verb
+            hints.append(DateHint(None, MONTHS[m.group(1).lower()], None))
+    return hints
+
+
+# What a question asks for, by how questions are worded.
+_ASKS: list[tuple[str, re.Pattern]] = [
+    (FIGURE, re.compile(r"\bhow (many|much)\b|\bwhat(?:\s+[\w'’-]+){0,4}?\s+(amount|number|percentage|figure|total|saving|cost|budget|sum|rate)s?\b", re.I)),
+    (DATE, re.compile(r"\bwhen\b|\bwhat date\b|\bon what (day|date)\b|\bdeadline\b|\bby when\b", re.I)),
+    (PERSON, re.compile(r"\bwho\b|\bwhich (councillor|member|officer)\b", re.I)),
+    (DECISION, re.compile(r"\b(agreed|decide|decided|resolved|decision|outcome|approved|resolution)\b", re.I)),
+    # the council's own votes: motions, amendments, who moved them, how they fared ("voted in the youth
+    # elections" is not one, "what was the result when the council voted on ..." is)
+    (VOTE, re.compile(
+        r"\b(amendments?|motions?|seconded|seconder|proposed by|moved by|carried|defeated)\b|\bvot(?:e|ed|ing) (?:on|for|against)\b"
+        r"|\bwhat was the vote\b|\bvot(?:e|ed|ing)\b.*\b(result|outcome)\b|\b(result|outcome)\b.*\bvot(?:e|ed|ing)\b", re.I)),
+    (COMMITMENT, re.compile(r"\bpromis\w*|\bcommit(?:s|ted|ting|ment|ments)?\b|\bcome back\b|\breport back\b|\bupdate\b|\bdue\b|\bnext meeting\b", re.I)),
+    (PLACE, re.compile(r"\bwhere\b|\bvenue\b", re.I)),
+]
+
+# How council papers word what some questions ask ("where was it held" -> "Venue:"; "who moved the motion" ->
+# "Mr X proposed and Mrs Y seconded"; "what was the result" of a vote -> "Motion carried", "Amendment lost").
+_WORDING: list[tuple[re.Pattern, str]] = [
+    (re.compile(r"\bwhere\b.*\b(held|meet|meeting|take place)\b", re.I), "venue place room"),
+    (re.compile(r"\b(chairs?|chaired|chairman|chairperson)\b", re.I), "chair councillor"),
+    (re.compile(r"\bapologies|absent|absence\b", re.I), "apologies absence"),
+    (re.compile(r"\bwho\b.*\b(moved|move|proposed|propose|put forward|tabled|brought|seconded)\b", re.I), "proposed seconded"),
+]
+_VOTE_RESULT = re.compile(r"\b(vote|voted|voting|result|outcome|how many)\b", re.I)
+_VOTE_COUNT = re.compile(r"\bhow many\b.*\bvot|\bvoted for and against\b|\bwhat was the vote\b", re.I)
+
+# How questions name a kind of paper: "in the budget report", "the minutes", "the decision notice".
+_DOC_TYPE_WORDS: list[tuple[re.Pattern, frozenset[DocType]]] = [
+    (re.compile(r"\bminutes\b", re.I), frozenset({DocType.MINUTES})),
+    (re.compile(r"\b(decision (notice|record|report)|record of (the )?decision)\b", re.I), frozenset({DocType.DECISION})),
+    (re.compile(r"\b(appendix|annex)\b", re.I), frozenset({DocType.APPENDIX, DocType.REPORT})),
+    (re.compile(r"\b(report|statement|strategy|plan)\b", re.I), frozenset({DocType.REPORT, DocType.APPENDIX})),
+]
+
+
+def doc_types_named(question: str) -> frozenset[DocType]:
+    """The kinds of paper a question points at ("in the report" -> reports and their appendices)."""
+    for rx, kinds in _DOC_TYPE_WORDS:
+        if rx.search(question):
+            return kinds
+    return frozenset()
+
+
+_COUNCIL_SUFFIX = re.compile(
+    r"\s+(?:City and County Council|City Council|County Council|Borough Council|District Council|Council|Combined Authority)$"
+)
+
+
+@lru_cache(maxsize=8)
+def council_patterns(councils: frozenset[str]) -> dict[str, re.Pattern]:
+    """How questions name each council: "Kent", "Kent's", "KCC", "West of England", "WECA"."""
+    out = {}
+    for name in councils:
+        short = _COUNCIL_SUFFIX.sub("", name).strip()
+        acronym = "".join(w[0] for w in name.split() if w[:1].isupper())
+        alternatives = [rf"(?i:\b{re.escape(short)}\b)"] if short and short != name else []
+        alternatives.append(rf"(?i:\b{re.escape(name)}\b)")
+        if len(acronym) >= 3:
+            alternatives.append(rf"\b{acronym}\b")
+        out[name] = re.compile("|".join(alternatives))
+    return out
+
+
+@dataclass(frozen=True)
+class Intent:
+    """A question, parsed once."""
+
+    question: str
+    asks: frozenset[str] = frozenset()
+    dates: tuple[DateHint, ...] = ()
+    doc_types: frozenset[DocType] = frozenset()
+    councils: tuple[str, ...] = ()  # the known councils it names ("Kent's", "WECA")
+    outcome: str | None = None  # "carried" or "lost": the votes a question wants ("which amendments were lost")
+    about: str | None = None  # "amendment" or "motion": the kind of vote it is about
+    listing: bool = False  # asks for every vote of a kind ("which amendments were lost on 13 February")
+    vote_result: bool = False  # asks how a vote went ("what was the result", "how did they vote")
+    vote_count: bool = False  # asks for the numbers ("how many voted for", "what was the vote")
+    keywords: str = field(default="")  # the question plus the papers' wording, for keyword search
+    parts: tuple[Intent, ...] = ()  # a question asking two things: each part, as asked ("..., and who seconded?")
+
+    def asks_for(self, kind: str) -> bool:
+        return kind in self.asks
+
+    def at(self, d: date | None) -> bool:
+        """Whether `d` is a meeting the question names (any date when it names none)."""
+        return not self.dates or any(h.score(d) == "day" for h in self.dates)
+
+
+# "..., and who seconded it?", "... and where did its money go?": a second question joined to the first
+_PART_JOIN = re.compile(r",?\s+and\s+(?=(?:who|whom|what|when|where|which|why|how|did|does|do|is|was|were|are)\b)|;\s+|\?\s+(?=\S)", re.I)
+
+
+def question_parts(question: str) -> list[str]:
+    """The questions a question asks, in order ("What did X propose, and who seconded it?" -> two)."""
+    pieces = [p.strip(" ,?") for p in _PART_JOIN.split(question)]
+    return [p for p in pieces if len(p.split()) >= 2]
+
+
+def parse(question: str, councils: Iterable[str] = ()) -> Intent:
+    """Read what a question asks, which meetings, councils (of `councils`, the known ones) and kind of paper it
+    names, and how papers word it."""
+    asks = frozenset(kind for kind, rx in _ASKS if rx.search(question))
+    q = question.lower()
+    vote_result = VOTE in asks and bool(_VOTE_RESULT.search(q))
+    wording = [words for rx, words in _WORDING if rx.search(question)]
+    if vote_result:
+        wording.append("carried lost abstain")
+    dates = tuple(date_hints(question))
+    kinds = doc_types_named(question)
+    named = tuple(sorted(name for name, rx in council_patterns(frozenset(councils)).items() if rx.search(question)))
+    pieces = question_parts(question)
+    parts: tuple[Intent, ...] = ()
+    if len(pieces) > 1:
+        # a part is about the meeting, council and kind of paper the whole question names, unless it names its own
+        subs = [parse(p, councils) for p in pieces]
+        parts = tuple(replace(i, dates=i.dates or dates, councils=i.councils or named, doc_types=i.doc_types or kinds) for i in subs)
+    return Intent(
+        question=question,
+        parts=parts,
+        asks=asks,
+        dates=dates,
+        doc_types=kinds,
+        councils=named,
+        outcome="lost" if re.search(r"\b(lost|defeated|rejected|fell|failed)\b", q) else "carried" if re.search(r"\b(carried|passed)\b", q) else None,
+        about="amendment" if re.search(r"\bamendments?\b", q) else "motion" if re.search(r"\bmotions?\b", q) else None,
+        listing=bool(re.search(r"\b(which|what) (amendments|motions)\b|\bamendments (were|was)\b|\ball (the )?(amendments|motions)\b", q)),
+        vote_result=vote_result,
+        vote_count=VOTE in asks and bool(_VOTE_COUNT.search(q)),
+        keywords=" ".join([question, *wording]),
+    )

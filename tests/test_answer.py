@@ -1,0 +1,55 @@
+"""Ranking candidate sentences: key terms and what the question asks for every sentence, meaning for the best."""
+
+from index.types import Chunk, Span
+from qa.answer import Candidates
+from qa.intent import parse
+from qa.types import Hit
+
+
+class CountingEmbedder:
+    """Embeds by word presence over a tiny vocabulary, and counts what it was asked to embed."""
+
+    vocab = ["route", "saving", "bus", "library", "hours"]
+
+    def __init__(self):
+        self.embedded: list[str] = []
+
+    def _vec(self, text: str) -> list[float]:
+        words = text.lower()
+        return [1.0 if w in words else 0.0 for w in self.vocab] + [0.1]
+
+    def get_text_embedding_batch(self, texts):
+        self.embedded.extend(texts)
+        return [self._vec(t) for t in texts]
+
+    def get_query_embedding(self, text):
+        return self._vec(text)
+
+
+def _stem(text: str) -> set[str]:
+    return {w.strip(".,?£").lower() for w in text.split()}
+
+
+def _hit(text: str) -> Hit:
+    return Hit(Chunk(id="c1", paper_id="p1", source="p1.pdf", text=text, spans=[Span(0, len(text), 0, 1, "1")]), 1.0)
+
+
+def test_only_the_best_sentences_by_key_terms_are_embedded_and_each_once():
+    text = "\n".join(
+        [
+            "Withdrawing route 7 would save £120,000 a year.",
+            "The library opening hours were extended on Saturdays.",
+            "Members thanked officers for the report.",
+            "The meeting closed at 8pm.",
+        ]
+    )
+    embedder = CountingEmbedder()
+    pool = Candidates([_hit(text)], embedder, dense_top=2)
+    intent = parse("How much would withdrawing route 7 save?")
+    weights = {"withdrawing": 2.0, "route": 2.0, "7": 1.0, "save": 1.0}
+    ranked = pool.rank(intent, weights, _stem)
+    assert ranked[0].sentence.text.startswith("Withdrawing route 7")
+    assert len(embedder.embedded) == 2  # four candidates, two compared by meaning
+    assert len(ranked) == 4  # the others still ranked, by key terms alone
+    pool.rank(intent, weights, _stem)
+    assert len(embedder.embedded) == 2  # a second ranking (another part of the question) embeds nothing again

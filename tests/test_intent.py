@@ -1,0 +1,161 @@
+"""The question, parsed once: what it asks, which meetings and kind of paper it names, how papers word it."""
+
+from datetime import date
+
+import pytest
+
+from index.types import DocType
+from qa.intent import COMMITMENT, DATE, DECISION, FIGURE, PERSON, PLACE, VOTE, DateHint, date_hints, parse
+
+
+@pytest.mark.parametrize(
+    "question, asks",
+    [
+        ("How many children will Leicester now be allocated?", {FIGURE}),
+        ("How much was SEND transport over budget?", {FIGURE}),
+        ("What percentage rise is the net budget?", {FIGURE}),
+        ("What saving was SEND transport on track to deliver?", {FIGURE}),
+        ("What is the 2025-26 net budget for the directorate?", {FIGURE}),
+        ("What annual rate on valuation did the council set?", {FIGURE}),
+        ("When is the next SEND transport update due?", {DATE, COMMITMENT}),
+        ("By when must the plan be submitted?", {DATE}),
+        ("Who chaired the meeting?", {PERSON}),
+        ("Which councillor asked about school places?", {PERSON}),
+        ("Where was the meeting held?", {PLACE}),
+        ("What was agreed about SEND transport?", {DECISION}),
+        ("What did the committee decide on the budget?", {DECISION}),
+        ("Which budget amendments were lost on 13 February 2025?", {VOTE}),
+        ("Who moved the motion on disposable vapes, and who put forward the amendment?", {PERSON, VOTE}),
+        ("What was the vote on the devolution motion?", {VOTE}),
+        ("When the council voted in January on devolution, what was the final result?", {DATE, VOTE}),
+        ("Who voted in the youth council elections?", {PERSON}),  # not a vote of the council's own
+        ("What did officers promise to bring back to the committee?", {COMMITMENT}),
+        ("What does the report say about home to school transport?", set()),
+    ],
+)
+def test_what_a_question_asks(question, asks):
+    assert parse(question).asks == asks
+
+
+@pytest.mark.parametrize(
+    "question, hints",
+    [
+        ("at the September 2025 meeting", [DateHint(None, 9, 2025)]),
+        ("on 28 October", [DateHint(28, 10, None)]),
+        ("on 23rd September 2025", [DateHint(23, 9, 2025)]),
+        ("what may the council do", []),
+        ("In the final budget put to full council in February 2025", [DateHint(None, 2, 2025)]),
+    ],
+)
+def test_the_meetings_a_question_names(question, hints):
+    assert date_hints(question) == hints
+    assert list(parse(question).dates) == hints
+
+
+def test_a_named_month_is_the_meeting_and_a_day_only_matches_its_day():
+    assert DateHint(None, 9, 2025).score(date(2025, 9, 23)) == "day"
+    assert DateHint(28, 10, None).score(date(2025, 10, 23)) == "month"
+    assert DateHint(None, 9, 2025).score(date(2024, 9, 23)) is None
+    assert parse("at the September 2025 meeting").at(date(2025, 9, 23))
+    assert not parse("at the September 2025 meeting").at(date(2025, 10, 28))
+    assert parse("What was agreed?").at(None)  # no meeting named: any
+
+
+@pytest.mark.parametrize(
+    "question, kinds",
+    [
+        ("What do the minutes say about the vote?", {DocType.MINUTES}),
+        ("In the budget report, what is the net budget?", {DocType.REPORT, DocType.APPENDIX}),
+        ("What does Appendix G show for children's services?", {DocType.APPENDIX, DocType.REPORT}),
+        ("What does the decision notice record?", {DocType.DECISION}),
+        ("Who chaired the meeting?", set()),
+    ],
+)
+def test_the_kind_of_paper_a_question_names(question, kinds):
+    assert parse(question).doc_types == kinds
+
+
+@pytest.mark.parametrize(
+    "question, outcome, about, listing, result, count",
+    [
+        ("Which budget amendments were lost on 13 February 2025?", "lost", "amendment", True, False, False),
+        ("Which motions were carried?", "carried", "motion", True, False, False),
+        ("What was the vote on the amendment to the budget?", None, "amendment", False, True, True),
+        ("How many members voted for the motion on vapes?", None, "motion", False, True, True),
+        ("Who seconded the amendment?", None, "amendment", False, False, False),
+    ],
+)
+def test_what_a_vote_question_wants(question, outcome, about, listing, result, count):
+    i = parse(question)
+    assert VOTE in i.asks
+    assert (i.outcome, i.about, i.listing, i.vote_result, i.vote_count) == (outcome, about, listing, result, count)
+
+
+@pytest.mark.parametrize(
+    "question, words",
+    [
+        ("Where was the meeting held?", "venue"),
+        ("Who moved the motion on vapes?", "proposed seconded"),
+        ("Who put forward the amendment?", "proposed seconded"),
+        ("What was the result when members voted on devolution?", "carried lost"),
+    ],
+)
+def test_keyword_search_reads_how_papers_word_the_question(question, words):
+    i = parse(question)
+    assert i.keywords.startswith(question) and words in i.keywords
+
+
+def test_a_plain_question_is_searched_as_asked():
+    assert parse("What was agreed?").keywords == "What was agreed?"
+
+
+@pytest.mark.parametrize(
+    "question, named",
+    [
+        ("What is Kent's net budget for 2025-26?", ("Kent County Council",)),
+        ("What did KCC agree on devolution?", ("Kent County Council",)),
+        ("What did the West of England Combined Authority say about mass transit?", ("West of England Combined Authority",)),
+        ("What did WECA say about mass transit?", ("West of England Combined Authority",)),
+        ("How did Limerick's budget change?", ("Limerick City and County Council",)),
+        ("What was agreed about SEND transport?", ()),
+        ("Did Kent and Leicester both discuss SEND?", ("Kent County Council", "Leicester City Council")),
+    ],
+)
+def test_the_councils_a_question_names_of_those_indexed(question, named):
+    known = ["Kent County Council", "Leicester City Council", "Limerick City and County Council", "West of England Combined Authority"]
+    assert parse(question, known).councils == named
+    assert parse(question).councils == ()  # none indexed: none named
+
+
+@pytest.mark.parametrize(
+    "question, parts",
+    [
+        ("Who moved the motion on vapes, and who put forward the amendment to it?", ["Who moved the motion on vapes", "who put forward the amendment to it"]),
+        ("What happened to the tourism scheme and where did its money go?", ["What happened to the tourism scheme", "where did its money go"]),
+        ("How much for rail and how much for active travel?", ["How much for rail", "how much for active travel"]),
+        ("Which motion was carried and what was the vote?", ["Which motion was carried", "what was the vote"]),
+        ("What did the report say? When is it due back?", ["What did the report say", "When is it due back"]),
+        ("How much Social Care Grant is Kent getting in 2025-26 compared with 2024-25?", []),
+        ("Who were elected Mayor and Deputy Mayor?", []),  # one question about two people
+        ("What was agreed about home to school and SEND transport?", []),
+    ],
+)
+def test_the_parts_of_a_question_asking_two_things(question, parts):
+    i = parse(question)
+    assert [p.question for p in i.parts] == parts
+    assert all(not p.parts for p in i.parts)
+
+
+def test_each_part_says_what_it_asks():
+    i = parse("What is the net budget for children's services, and what percentage rise is that?")
+    assert [p.asks for p in i.parts] == [{FIGURE}, {FIGURE}]
+    i = parse("When were the bye-laws made, and who proposed them?")
+    assert [p.asks for p in i.parts] == [{DATE}, {PERSON}]
+
+
+def test_a_part_is_about_the_meeting_and_council_the_whole_question_names():
+    i = parse("Who moved the motion on vapes at Kent's March 2025 council, and who put forward the amendment to it?", ["Kent County Council"])
+    second = i.parts[1]
+    assert second.question == "who put forward the amendment to it"
+    assert second.dates == (DateHint(None, 3, 2025),) and second.councils == ("Kent County Council",)
+    assert VOTE in second.asks and PERSON in second.asks
