@@ -130,7 +130,7 @@ class Candidates:
     also compared by meaning (embedding sentences is most of a question's time), each embedded once per question.
     """
 
-    def __init__(self, hits: list[Hit], embed_model, dense_top: int = 64):
+    def __init__(self, hits: list[Hit], embed_model, dense_top: int):
         self.sentences = [s for rank, hit in enumerate(hits) for s in split_sentences(hit.chunk, rank)]
         # a resolution ("AGREED: That the report is noted.") is about its item: score it with the item's title
         self.basis = [f"{s.chunk.item_title}: {s.text}" if s.decision and s.chunk.item_title else s.text for s in self.sentences]

@@ -23,7 +23,7 @@ from index.store import IndexStore, StoredRecord
 
 from . import answer as answer_mod
 from .answer import Candidates, Scored, Sentence
-from .cite import abstain, build_answer
+from .cite import abstain, build_answer, quote_on_page
 from .config import AnswerSettings
 from .intent import DATE, DECISION, PERSON, VOTE, Intent
 from .register import Register
@@ -99,8 +99,7 @@ class Answerers:
             if votes is not None and (votes.abstain or self._verifies(votes)):
                 return votes
         weights = self.term_weights(intent.question)
-        topic = whole or intent
-        topic_weights = self.term_weights(topic.question) if whole else weights
+        topic_weights = self.term_weights(whole.question) if whole else weights
         best_coverage = max(answer_mod.coverage(topic_weights, h.chunk, self.stem) for h in hits) if hits else 0.0
         scored = pool.rank(intent, weights, self.stem, topic=whole, topic_weights=topic_weights)
         if not scored or best_coverage < cfg.min_coverage or scored[0].score < cfg.min_score:
@@ -128,8 +127,6 @@ class Answerers:
         return None
 
     def _verifies(self, claims: Claims) -> bool:
-        from .cite import quote_on_page
-
         return any(quote_on_page(self.store, s.sentence.chunk.paper_id, s.sentence.page_index, s.sentence.text) for s in claims.sentences)
 
     def from_records(self, hits: list[Hit], records: list[StoredRecord], rank: int = 0, quote=lambda t: t, with_votes: bool = False) -> Claims | None:
@@ -193,9 +190,8 @@ class Answerers:
             )
 
         # the votes on the question's topic, best first: the register's topic search, those standing in the best
-        # passages first (retrieval read them in their context); a
-        # question asking which amendments or motions (a list) at a meeting it names gets all of that meeting's
-        # that fit, in the order of the minutes
+        # passages first (retrieval read them in their context); a question asking which amendments or motions
+        # (a list) at a meeting it names gets all of that meeting's that fit, in the order of the minutes
         found = self.register.search(topic)
         there = {r.id for r in self.register.in_passages([h.chunk for h in hits[: self.settings.vote_passages]])}
         on_topic = [r for r in sorted(found, key=lambda r: r.id not in there) if fits(r)]

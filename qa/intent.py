@@ -139,9 +139,6 @@ class Intent:
     keywords: str = field(default="")  # the question plus the papers' wording, for keyword search
     parts: tuple[Intent, ...] = ()  # a question asking two things: each part, as asked ("..., and who seconded?")
 
-    def asks_for(self, kind: str) -> bool:
-        return kind in self.asks
-
     def at(self, d: date | None) -> bool:
         """Whether `d` is a meeting the question names (any date when it names none)."""
         return not self.dates or any(h.score(d) == "day" for h in self.dates)

@@ -117,20 +117,16 @@ class Register:
         return out
 
     def in_passages(self, chunks: list) -> list[StoredRecord]:
-        """Records standing in the given passages, in their order: of the passage's minute item where it has one
-        (a page can hold the end of one item and the start of the next), else on one of its pages."""
+        """Records standing in any of the given passages: in the passage's minute item where it has one (a page can
+        hold the end of one item and the start of the next), else on one of its pages."""
         self._refresh()
-        out: list[StoredRecord] = []
-        seen: set[str] = set()
-        for c in chunks:
-            pages = {span.page_index for span in c.spans}
-            for r in sorted(self._records.values(), key=lambda r: (r.record.page_index, r.n)):
-                if r.paper_id != c.paper_id or r.id in seen:
-                    continue
-                if (r.record.item == c.item) if c.item else (r.record.page_index in pages):
-                    seen.add(r.id)
-                    out.append(r)
-        return out
+
+        def inside(r: StoredRecord, c) -> bool:
+            if r.paper_id != c.paper_id:
+                return False
+            return r.record.item == c.item if c.item else any(span.page_index == r.record.page_index for span in c.spans)
+
+        return [r for r in self._records.values() if any(inside(r, c) for c in chunks)]
 
     def for_items(self, keys: list[tuple[str, str]], type_: str = "decision") -> list[StoredRecord]:
         """Records of the given (paper id, item) pairs, in that order (used to answer "what was agreed")."""
