@@ -93,6 +93,38 @@ def vote_count(text: str) -> tuple[str, int] | None:
     return ("abstain" if word.startswith("abstain") else word, int(v.group(2)))
 
 
+# "the Mayor directed that a vote be taken ... and the result of the voting was as follows:", "the voting was as
+# follows:", "put the amendment to the vote": what opens a recorded vote in the minutes
+_VOTE_CALL = re.compile(r"\bvote (?:be|was) taken\b|\bvoting was as follows\b|\bresult of the vot(?:e|ing)\b|\bto the vote and the voting\b", re.IGNORECASE)
+# a tally as Irish minutes print it: a heading ("For Deferral", "Against the Motion", "Abstentions") above the names,
+# and the count at the end of the names ("... Teefy (21)", "**(19)**")
+_TALLY_HEAD = re.compile(r"^\W*(?:For|Against|Abstain\w*|Abstention\w*)\b", re.IGNORECASE)
+_TALLY_END = re.compile(r"\((\d+)\)\W*$")
+# the chair's declaration closing a vote ("The Mayor declared the proposal ... carried", "declared ... appointed")
+_DECLARED = re.compile(r"\bdeclared\b.*\b(?:carried|lost|defeated|elected|appointed|adopted|passed|rejected)\b|\bdeclared\b", re.IGNORECASE)
+
+
+def is_vote_call(text: str) -> bool:
+    """The sentence opening a recorded vote ("... the result of the voting was as follows:")."""
+    return _VOTE_CALL.search(text) is not None
+
+
+def vote_block(units: list[str], most: int = 16) -> list[int]:
+    """Which of the units after a vote call record that vote: its tallies ("For (41)", or a heading "For Deferral"
+    and the names ending "(21)"), the stated absence of some ("There were no abstentions."), and the outcome or the
+    chair's declaration, which ends it. Indices into `units` (the units that follow the call, in reading order)."""
+    out: list[int] = []
+    for k, text in enumerate(units[:most]):
+        if vote_count(text) or _TALLY_HEAD.match(text) or _TALLY_END.search(text) or re.search(r"\bthere (?:were|was) no\b", text, re.IGNORECASE):
+            out.append(k)
+        elif is_outcome(text) or _DECLARED.search(text):
+            out.append(k)
+            return out
+        elif is_vote_call(text):
+            break  # the next vote
+    return out if out else []
+
+
 def is_outcome(text: str) -> bool:
     """A vote's outcome line: 'Amendment lost.', 'Substantive Motion carried.', 'Agreed unanimously.'."""
     return _OUTCOME.match(text) is not None

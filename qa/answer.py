@@ -8,15 +8,18 @@ by the question's key terms (weighted by BM25 idf), and by what the question ask
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
+from index.tables import table_rows
 from index.types import Chunk
 
 from .config import AnswerSettings
-from .intent import COMMITMENT, DATE, DECISION, FIGURE, PERSON, PLACE, Intent
+from .intent import COMMITMENT, DATE, DECISION, FIGURE, PERSON, PLACE, REASON, Intent
 from .types import Hit
 
 _BULLET = re.compile(r"^\s*(?:[•·▪■○●✓√*]|-\s|–\s|\(?[a-z0-9]{1,3}[.)]\s)")
@@ -32,6 +35,9 @@ _COMMITMENT = re.compile(
     r"|\bupdate\b.*\b(january|february|march|april|may|june|july|august|september|october|november|december)\b",
     re.IGNORECASE,
 )
+_REASON = re.compile(r"\b(?:because|due to|as a result|owing to|in order to|so that|so as to|reasons?|caused by|result of|following)\b", re.IGNORECASE)
+# a sentence putting a question (a resident's, a councillor's), not answering one
+_ASKING = re.compile(r"\b(?:I am writing to ask|I would like to ask|I ask|asked (?:whether|if|what|why|when|how)|could (?:you|the)|would (?:you|the)|will (?:you|the)|can (?:you|the)|please (?:explain|confirm|tell))\b", re.IGNORECASE)
 _PLACE = re.compile(r"\b(venue|place|room|hall|chamber|held at|held in)\b", re.IGNORECASE)
 _DECISION_WORDS = re.compile(r"\b(agreed|resolved|noted|approved|decided|endorsed|recommend\w*|carried|lost)\b", re.IGNORECASE)
 
@@ -49,7 +55,7 @@ SHORT_LINE_CHARS = 50  # wrapped lines of A4 papers run to ~90 characters
 
 @dataclass
 class Sentence:
-    """A quotable unit: one sentence (or bullet) of one passage, standing on one page."""
+    """A quotable unit: one sentence (or bullet, or table row) of one passage, standing on one page."""
 
     text: str
     hit_rank: int
@@ -58,20 +64,40 @@ class Sentence:
     pdf_page: int | None
     label: str | None
     decision: bool = False  # inside an AGREED/RESOLVED block
+    header: str | None = None  # a table row's column headers, verbatim from the same page ("Table 3.1 2025-26 ...")
+
+    @property
+    def is_row(self) -> bool:
+        return self.header is not None
 
 
 def split_sentences(chunk: Chunk, hit_rank: int) -> list[Sentence]:
-    """Split a passage into sentences that never cross a page break, paragraph or bullet."""
+    """Split a passage into sentences that never cross a page break, paragraph or bullet; a table's rows are
+    units of their own, each with its table's header lines (`index.tables`)."""
     out: list[Sentence] = []
-    units: list[tuple[list[str], int, bool]] = []  # (lines, span index, decision block)
+    units: list[tuple[list[str], int, bool, str | None]] = []  # (lines, span index, decision block, row header)
+    raw = chunk.text.split("\n")
+    stripped_lines = [line.strip() for line in raw]
+    keys: list[int] = []
     offset = 0
-    in_decision = False
-    for line in chunk.text.split("\n"):
+    for line in raw:
         span = chunk.span_at(offset)
-        span_key = chunk.spans.index(span) if span else 0
+        keys.append(chunk.spans.index(span) if span else 0)
         offset += len(line) + 1
-        stripped = line.strip()
+    rows = {r.start: r for r in table_rows(stripped_lines) if keys[r.start] == keys[r.end - 1]}
+    in_row = {k for r in rows.values() for k in range(r.start, r.end)}
+    in_decision = False
+    for k, stripped in enumerate(stripped_lines):
+        span_key = keys[k]
         if not stripped:
+            continue
+        if k in rows:
+            r = rows[k]
+            same_page = r.header_end > r.header_start and keys[r.header_start] == span_key == keys[r.header_end - 1]
+            header = " ".join(x for x in stripped_lines[r.header_start : r.header_end] if x) if same_page else ""
+            units.append(([x for x in stripped_lines[r.start : r.end] if x], span_key, in_decision, header))
+            continue
+        if k in in_row:
             continue
         if _DECISION_LINE.match(stripped):
             in_decision = True
@@ -79,6 +105,7 @@ def split_sentences(chunk: Chunk, hit_rank: int) -> list[Sentence]:
             in_decision = False
         starts_new = (
             not units
+            or units[-1][3] is not None  # after a table row
             or units[-1][1] != span_key
             or _BULLET.match(stripped) is not None
             or _SENT_END.search(units[-1][0][-1]) is not None
@@ -89,13 +116,13 @@ def split_sentences(chunk: Chunk, hit_rank: int) -> list[Sentence]:
         if units and re.fullmatch(r"(AGREED|RESOLVED|DECISION)\s*:?", units[-1][0][-1].strip(), re.IGNORECASE) and units[-1][1] == span_key:
             starts_new = False
         if starts_new:
-            units.append(([stripped], span_key, in_decision))
+            units.append(([stripped], span_key, in_decision, None))
         else:
             units[-1][0].append(stripped)
-    for lines, span_key, decision in units:
+    for lines, span_key, decision, header in units:
         text = " ".join(lines)
         span = chunk.spans[span_key] if chunk.spans else None
-        for piece in _SPLIT.split(text):
+        for piece in [text] if header is not None else _SPLIT.split(text):
             piece = piece.strip()
             if len(piece) < 3:
                 continue
@@ -108,6 +135,7 @@ def split_sentences(chunk: Chunk, hit_rank: int) -> list[Sentence]:
                     pdf_page=span.pdf_page if span else None,
                     label=span.label if span else None,
                     decision=decision,
+                    header=header,
                 )
             )
     return out
@@ -121,6 +149,7 @@ class Scored:
     score: float
     dense: float
     lexical: float
+    terms: float = 1.0  # share of the (whole) question's key terms the unit and its passage header hold
 
 
 class Candidates:
@@ -133,10 +162,15 @@ class Candidates:
     def __init__(self, hits: list[Hit], embed_model, dense_top: int):
         self.sentences = [s for rank, hit in enumerate(hits) for s in split_sentences(hit.chunk, rank)]
         # a resolution ("AGREED: That the report is noted.") is about its item: score it with the item's title
-        self.basis = [f"{s.chunk.item_title}: {s.text}" if s.decision and s.chunk.item_title else s.text for s in self.sentences]
+        # and a table row by its column headers ("2025-26 Final ... Social Care Grant 137.1 ...")
+        self.basis = [
+            f"{s.header} {s.text}" if s.header else f"{s.chunk.item_title}: {s.text}" if s.decision and s.chunk.item_title else s.text
+            for s in self.sentences
+        ]
         self.embed_model = embed_model
         self.dense_top = dense_top
         self._vectors: dict[int, np.ndarray] = {}
+        self._queries: dict[str, np.ndarray] = {}  # the question and its parts, embedded once each
 
     def _similarity(self, text: str, which: list[int]) -> dict[int, float]:
         missing = [i for i in which if i not in self._vectors]
@@ -144,58 +178,134 @@ class Candidates:
             v = np.array(self.embed_model.get_text_embedding_batch([self.basis[i] for i in missing]))
             v = v / (np.linalg.norm(v, axis=1, keepdims=True) + 1e-9)
             self._vectors.update(zip(missing, v))
-        q = np.array(self.embed_model.get_query_embedding(text))
-        q = q / (np.linalg.norm(q) + 1e-9)
+        if text not in self._queries:
+            q = np.array(self.embed_model.get_query_embedding(text))
+            self._queries[text] = q / (np.linalg.norm(q) + 1e-9)
+        q = self._queries[text]
         return {i: float(self._vectors[i] @ q) for i in which}
 
-    def rank(self, intent: Intent, term_weights: dict[str, float], stem, topic: Intent | None = None, topic_weights: dict[str, float] | None = None) -> list[Scored]:
-        """Every sentence scored for how well it answers `intent`, best first. For a part of a question, `topic` is
-        the whole question: meaning is judged against both, and the passage header against the whole's terms."""
-        key = {t: w for t, w in term_weights.items() if t not in GENERIC_TERMS}
-        total = sum(key.values()) or 1.0
-        ctx_key = {t: w for t, w in (topic_weights or term_weights).items() if t not in GENERIC_TERMS}
-        ctx_total = sum(ctx_key.values()) or 1.0
+    def features(self, intent: Intent, term_weights: dict[str, float], stem, topic: Intent | None = None, topic_weights: dict[str, float] | None = None, dense_for=None) -> tuple[list[int], np.ndarray]:
+        """The sentences that can answer (headings left out) and their FEATURES (one row each). Meaning is compared
+        for `dense_for` of them (indices; all when None), the rest get the least of those compared."""
+        topic_weights = topic_weights or term_weights
         kinds = intent.asks
-        base: dict[int, tuple[float, float]] = {}  # sentence -> (score without meaning, key-term share)
+        which: list[int] = []
+        rows: list[list[float]] = []
         for i, (s, text) in enumerate(zip(self.sentences, self.basis)):
-            if _HEADING_ONLY.match(s.text) or s.text.isupper():
+            if not s.is_row and (_HEADING_ONLY.match(s.text) or s.text.isupper()):
                 continue  # an item heading says what was discussed, not what was said
             terms = stem(text)
             context = stem(s.chunk.header()) | terms
-            lexical = sum(w for t, w in key.items() if t in terms) / total
-            lexical_ctx = sum(w for t, w in ctx_key.items() if t in context) / ctx_total
-            score = 0.35 * lexical + 0.15 * lexical_ctx
-            if FIGURE in kinds:
-                score += 0.08 if _NUMBER.search(s.text) else -0.1
-            if DATE in kinds:
-                score += 0.08 if _DATE.search(s.text) else -0.05
-            if PERSON in kinds:
-                score += 0.06 if _NAME.search(s.text) else -0.05
-            if COMMITMENT in kinds and _COMMITMENT.search(s.text):
-                score += 0.12
-            if not _SENT_END.search(s.text) and len(s.text.split()) < 12:
-                score -= 0.08  # a heading or table cell, not a statement
-            if PLACE in kinds:
-                score += 0.1 if _PLACE.search(s.text) else -0.05
-            if DECISION in kinds:
-                if s.decision or _DECISION_LINE.match(s.text):
-                    score += 0.2
-                elif _DECISION_WORDS.search(s.text):
-                    score += 0.04
-            score -= 0.02 * s.hit_rank
-            if len(s.text.split()) < 4:
-                score -= 0.1
-            base[i] = (score, lexical)
-        if not base:
+            words = len(s.text.split())
+            has_number = bool(_NUMBER.search(s.text))
+            has_date = bool(_DATE.search(s.text))
+            decision_block = s.decision or bool(_DECISION_LINE.match(s.text))
+            which.append(i)
+            rows.append([
+                0.0,  # dense: filled in below
+                0.0,  # dense_whole
+                key_share(term_weights, terms),
+                key_share(topic_weights, context),
+                FIGURE in kinds and has_number,
+                FIGURE in kinds and not has_number,
+                DATE in kinds and has_date,
+                DATE in kinds and not has_date,
+                PERSON in kinds and bool(_NAME.search(s.text)),
+                COMMITMENT in kinds and bool(_COMMITMENT.search(s.text)),
+                PLACE in kinds and bool(_PLACE.search(s.text)),
+                DECISION in kinds and decision_block,
+                DECISION in kinds and not decision_block and bool(_DECISION_WORDS.search(s.text)),
+                not s.is_row and not _SENT_END.search(s.text) and words < 12,
+                not s.is_row and words < 4,
+                s.is_row,
+                s.is_row and FIGURE in kinds,
+                s.text.rstrip().endswith("?"),
+                REASON in kinds and bool(_REASON.search(s.text)),
+                bool(_ASKING.search(s.text)),
+                min(s.hit_rank, 10) / 10,
+            ])
+        x = np.array(rows, dtype=float).reshape(len(rows), len(FEATURES))
+        self._fill_meaning(intent, topic, which, x, which if dense_for is None else dense_for)
+        return which, x
+
+    def _fill_meaning(self, intent: Intent, topic: Intent | None, which: list[int], x: np.ndarray, compare) -> None:
+        """Meaning (columns dense, dense_whole) for the sentences in `compare`; the others get the least of those."""
+        wanted = set(compare)
+        chosen = [j for j, i in enumerate(which) if i in wanted]
+        if not chosen:
+            return
+        part = self._similarity(intent.question, [which[j] for j in chosen])
+        whole = self._similarity(topic.question, [which[j] for j in chosen]) if topic is not None else part
+        for j in chosen:
+            x[j, 0], x[j, 1] = part[which[j]], whole[which[j]]
+        rest = [j for j in range(len(which)) if which[j] not in wanted]
+        if rest:
+            x[rest, 0], x[rest, 1] = x[chosen, 0].min(), x[chosen, 1].min()
+
+    def rank(self, intent: Intent, term_weights: dict[str, float], stem, topic: Intent | None = None, topic_weights: dict[str, float] | None = None, ranker: Ranker | None = None) -> list[Scored]:
+        """Every sentence scored for how well it answers `intent`, best first: the fitted ranker's probability
+        that the sentence holds the answer. For a part of a question, `topic` is the whole question: meaning is
+        judged against both, and the passage header against the whole's terms. Only the best `dense_top` by the
+        other features are compared by meaning."""
+        ranker = ranker or Ranker.load()
+        which, x = self.features(intent, term_weights, stem, topic, topic_weights, dense_for=[])
+        if not which:
             return []
-        best = sorted(base, key=lambda i: base[i][0], reverse=True)[: self.dense_top]
-        dense = self._similarity(intent.question, best)
-        if topic is not None:
-            whole = self._similarity(topic.question, best)
-            dense = {i: 0.5 * d + 0.5 * whole[i] for i, d in dense.items()}
-        out = [Scored(self.sentences[i], score + 0.45 * dense.get(i, 0.0), dense.get(i, 0.0), lexical) for i, (score, lexical) in base.items()]
-        out.sort(key=lambda x: x.score, reverse=True)
+        pre = ranker.logit(x)  # meaning left at 0: what the other features say
+        self._fill_meaning(intent, topic, which, x, [which[j] for j in np.argsort(-pre)[: self.dense_top]])
+        p = ranker.probability(x)
+        out = [Scored(self.sentences[i], float(p[j]), float(x[j, 0]), float(x[j, 2]), float(x[j, 3])) for j, i in enumerate(which)]
+        out.sort(key=lambda c: c.score, reverse=True)
         return out
+
+
+FEATURES = [
+    "dense", "dense_whole", "lexical", "lexical_topic", "figure_has_number", "figure_no_number", "date_has_date",
+    "date_no_date", "person_has_name", "commitment_words", "place_words", "decision_block", "decision_words",
+    "not_a_statement", "few_words", "table_row", "table_row_figure", "question_mark", "reason_words", "asking_words",
+    "passage_rank",
+]
+RANKER_FILE = Path(__file__).with_name("sentence_ranker.json")
+
+
+@dataclass
+class Ranker:
+    """A logistic model over FEATURES: the probability that a sentence holds the answer. Fitted by
+    `eval/fit_ranker.py` on eval/questions.jsonl and kept in qa/sentence_ranker.json with its measurements."""
+
+    weights: np.ndarray
+    bias: float
+    min_probability: float  # abstain below this (calibrated with the weights)
+    min_coverage: float  # or when the best passage holds less of the question's key terms
+    min_terms: float  # or when the best unit and its passage header do
+    info: dict
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Ranker:
+        path = path or RANKER_FILE
+        if path not in _RANKERS:
+            data = json.loads(path.read_text())
+            if data["features"] != FEATURES:
+                raise ValueError(f"{path} was fitted on other features; refit it with eval/fit_ranker.py")
+            _RANKERS[path] = cls(np.array(data["weights"], dtype=float), float(data["bias"]), float(data["min_probability"]), float(data["min_coverage"]), float(data.get("min_terms", 0.0)), data)
+        return _RANKERS[path]
+
+    def logit(self, x: np.ndarray) -> np.ndarray:
+        return x @ self.weights + self.bias
+
+    def probability(self, x: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self.logit(x)))
+
+
+_RANKERS: dict[Path, Ranker] = {}
+
+
+def key_share(term_weights: dict[str, float], terms: set[str]) -> float:
+    """Share (by idf weight) of a question's key terms found among `terms` (words that only say what kind of
+    question it is left out); 0 when the question has none."""
+    key = {t: w for t, w in term_weights.items() if t not in GENERIC_TERMS}
+    total = sum(key.values())
+    return sum(w for t, w in key.items() if t in terms) / total if total else 0.0
 
 
 def coverage(question_terms: dict[str, float], chunk: Chunk, stem) -> float:
@@ -218,7 +328,7 @@ def pick_sentences(scored: list[Scored], settings: AnswerSettings, most: int | N
     for cand in scored[1:]:
         if len(chosen) >= (most or settings.max_sentences):
             break
-        if cand.score < best.score - 0.08:
+        if cand.score < best.score - settings.near_tie:
             break
         if any(_similar(cand.sentence.text, c.sentence.text) for c in chosen):
             continue

@@ -15,14 +15,14 @@ each part by its own best claim; a part the papers don't answer is said so in th
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
-from index.motions import is_closure, is_outcome, vote_count
+from index.motions import is_closure, is_outcome, is_vote_call, vote_block, vote_count
 from index.store import IndexStore, StoredRecord
 
 from . import answer as answer_mod
-from .answer import Candidates, Scored, Sentence
+from .answer import Candidates, Ranker, Scored, Sentence, key_share
 from .cite import abstain, build_answer, quote_on_page
 from .config import AnswerSettings
 from .intent import DATE, DECISION, PERSON, VOTE, Intent
@@ -47,6 +47,7 @@ class Claims:
     context: bool | None = False  # introduce quotes with their meeting and item (None: only when they name no date)
     notice: str = ""
     abstain: bool = False  # the papers record the matter but not what was asked (say why in `notice`)
+    items: set = field(default_factory=set)  # (paper id, item) of the decisions an abstention is about
 
 
 class Answerers:
@@ -59,6 +60,7 @@ class Answerers:
         self.term_weights = term_weights
         self.stem = stem
         self.settings = settings
+        self.ranker = Ranker.load()
 
     def answer(self, intent: Intent, hits: list[Hit]) -> Answer:
         """The answer to a question from its retrieved passages, every quote verified on its page, or abstention."""
@@ -94,15 +96,25 @@ class Answerers:
     def claims(self, intent: Intent, hits: list[Hit], pool: Candidates, whole: Intent | None = None) -> Claims | None:
         """The first answerer's claims for a question (or one part of `whole`), or None when none answers it."""
         cfg = self.settings
-        if VOTE in intent.asks:
-            votes = self.votes(intent, hits, topic=(whole or intent).question)
-            if votes is not None and (votes.abstain or self._verifies(votes)):
-                return votes
         weights = self.term_weights(intent.question)
         topic_weights = self.term_weights(whole.question) if whole else weights
+        if VOTE in intent.asks:
+            votes = self.votes(intent, hits, topic=(whole or intent).question)
+            if votes is not None and not votes.abstain and self._verifies(votes):
+                return votes
+            if intent.vote_result:
+                ranked = pool.rank(intent, weights, self.stem, topic=whole, topic_weights=topic_weights, ranker=self.ranker)
+                tally = self.tally(ranked, pool, hits, topic_weights, votes)
+                if tally is not None:
+                    return tally
+            if votes is not None and votes.abstain:
+                return votes
         best_coverage = max(answer_mod.coverage(topic_weights, h.chunk, self.stem) for h in hits) if hits else 0.0
-        scored = pool.rank(intent, weights, self.stem, topic=whole, topic_weights=topic_weights)
-        if not scored or best_coverage < cfg.min_coverage or scored[0].score < cfg.min_score:
+        scored = pool.rank(intent, weights, self.stem, topic=whole, topic_weights=topic_weights, ranker=self.ranker)
+        min_coverage = self.ranker.min_coverage if cfg.min_coverage is None else cfg.min_coverage
+        min_score = self.ranker.min_probability if cfg.min_score is None else cfg.min_score
+        min_terms = self._min_terms()
+        if not scored or best_coverage < min_coverage or scored[0].score < min_score or scored[0].terms < min_terms:
             return None
         if DECISION in intent.asks:
             decisions = self.decisions(hits)
@@ -125,6 +137,9 @@ class Answerers:
             if claims is not None and self._verifies(claims):
                 return claims
         return None
+
+    def _min_terms(self) -> float:
+        return self.ranker.min_terms if self.settings.min_terms is None else self.settings.min_terms
 
     def _verifies(self, claims: Claims) -> bool:
         return any(quote_on_page(self.store, s.sentence.chunk.paper_id, s.sentence.page_index, s.sentence.text) for s in claims.sentences)
@@ -171,6 +186,32 @@ class Answerers:
                         return out
         return out
 
+    def tally(self, scored: list[Scored], pool: Candidates, hits: list[Hit], topic_weights: dict, uncounted: Claims | None) -> Claims | None:
+        """For "what was the vote on ..." where the register holds no count: the best-ranked sentence opening a
+        recorded vote ("the Mayor directed that a vote be taken ... as follows:") in one of the best passages, under
+        the question's topic: in the agenda item of the decision the register found without a count, or else in the
+        item of the passage holding most of the question's key terms; then the lines that record that vote, quoted
+        from the minutes: the tallies and the chair's declaration."""
+        min_terms = self._min_terms()
+        decided = uncounted.items if uncounted else set()
+        if not decided and hits:
+            top = max(hits[: self.settings.vote_passages], key=lambda h: answer_mod.coverage(topic_weights, h.chunk, self.stem))
+            decided = {(top.chunk.paper_id, top.chunk.item)}
+        for cand in scored:
+            s = cand.sentence
+            if s.hit_rank >= self.settings.vote_passages or not is_vote_call(s.text) or cand.terms < min_terms:
+                continue
+            if (s.chunk.paper_id, s.chunk.item) not in decided:
+                continue  # a vote on another item
+            start = next(i for i, u in enumerate(pool.sentences) if u is s) + 1
+            after = [u for u in pool.sentences[start : start + 16] if u.chunk.id == s.chunk.id]
+            block = vote_block([u.text for u in after])
+            if not block:
+                continue
+            lines = [cand] + [Scored(_tail(after[k]), cand.score, cand.dense, cand.lexical) for k in block]
+            return Claims(lines, context=True)
+        return None
+
     def votes(self, intent: Intent, hits: list[Hit], topic: str) -> Claims | None:
         """For questions about motions, amendments and votes ("Which budget amendments were lost on 13 February
         2025?"): the register's motion and amendment records on the topic, from the meeting and council the
@@ -202,18 +243,30 @@ class Answerers:
             # "who proposed ...": only a record whose quote names its mover answers it
             records = [r for r in on_topic if r.record.mover and r.record.mover.split()[-1] in r.record.text][:1]
         elif intent.vote_result:
-            # "what was the vote on ...": the motion, then its recorded vote, line by line from the minutes
-            records = [r for r in on_topic if r.record.votes][:1]
+            # "what was the vote on ...": the motion (one that, with its item, holds enough of the question's key
+            # terms), then its recorded vote, line by line from the minutes
+            weights = self.term_weights(topic)
+            records = [r for r in on_topic if r.record.votes and key_share(weights, self.stem(f"{r.record.item_title or ''} {r.record.text}")) >= self._min_terms()][:1]
             if records:
                 return self.from_records(hits, records, quote=opening, with_votes=True)
-            if intent.vote_count and any(r.record.type == "decision" and intent.at(r.record.meeting_date) for r in found[:3]):
-                # the minutes record the decision but no count: the papers don't say how many voted which way
-                return Claims([], abstain=True, notice="the minutes record this decision but not how many voted each way")
+            decided = [r for r in found[:3] if r.record.type == "decision" and intent.at(r.record.meeting_date)]
+            if intent.vote_count and decided:
+                # the register has the decision but no count: unless the minutes print the tally in another form
+                # (see `tally`), the papers don't say how many voted which way
+                return Claims([], abstain=True, notice="the minutes record this decision but not how many voted each way", items={(r.paper_id, r.record.item) for r in decided})
         else:
             records = []
         if not records:
             return None
         return self.from_records(hits, records[: max(self.settings.max_sentences, 6)], quote=opening)
+
+
+def _tail(s: Sentence, most: int = 400) -> Sentence:
+    """A long tally line (forty names, then "(21)") cut to its end, which holds the count; verbatim either way."""
+    if len(s.text) <= most:
+        return s
+    tail = s.text[-most:]
+    return replace(s, text=tail[tail.find(" ") + 1 :])
 
 
 def _same(a: Scored, b: Scored) -> bool:

@@ -45,6 +45,8 @@ def sentence_citation(n: int, s) -> Citation:
         page=s.label,
         pdf_page=s.pdf_page,
         text=s.text,
+        header=s.header or "",
+        page_index=s.page_index,
     )
 
 
@@ -68,6 +70,7 @@ def build_answer(question: str, hits: list[Hit], chosen: list[Scored], store: In
     citations: list[Citation] = []
     dropped: list[str] = []
     parts: list[str] = []
+    shown_header = ""  # rows of one table name its columns once
     retrieved = {h.chunk.id for h in hits}
     for scored in chosen:
         s = scored.sentence
@@ -76,11 +79,15 @@ def build_answer(question: str, hits: list[Hit], chosen: list[Scored], store: In
             continue
         cite = make_citation(len(citations) + 1, scored)
         cite.verified = True
+        if cite.header and not quote_on_page(store, s.chunk.paper_id, s.page_index, cite.header):
+            cite.header = ""  # a header is shown only where it stands on the row's page
         citations.append(cite)
         lead = lead_in(scored) if with_context or (with_context is None and not _HAS_DATE.search(s.text)) else ""
         if lead and parts and lead == lead_in(chosen[0]) and chosen.index(scored) > 0:
             lead = ""  # same meeting and item as the sentence before
-        parts.append(f"{lead}{s.text} [{cite.n}]")
+        columns = f" (table columns: {cite.header})" if cite.header and cite.header != shown_header else ""
+        shown_header = cite.header or shown_header
+        parts.append(f"{lead}{s.text}{columns} [{cite.n}]")
     if not citations:
         return abstain(question, hits, dropped)
     return Answer(question=question, text=" ".join(parts), citations=citations, hits=hits, dropped=dropped)

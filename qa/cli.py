@@ -288,6 +288,11 @@ def eval_cmd(ctx, questions, corpus, out, report, baseline, check, update_baseli
         return
     qs = load_questions(questions)
     results, latencies = [], []
+
+    def page_text(paper_id: str, page_index: int) -> str | None:
+        pages = assistant.store.pages(paper_id)
+        return pages[page_index].text if 0 <= page_index < len(pages) else None
+
     with _known_errors():
         if corpus:
             indexed = assistant.index([corpus])
@@ -298,7 +303,7 @@ def eval_cmd(ctx, questions, corpus, out, report, baseline, check, update_baseli
                 ranked = assistant.retrieve(q.question, top_k=10)
                 latencies.append(time.perf_counter() - started)
                 answer = assistant.ask(q.question)
-                results.append(score_one(q, answer, [f"{h.chunk.header()}\n{h.chunk.text}" for h in ranked]))
+                results.append(score_one(q, answer, [f"{h.chunk.header()}\n{h.chunk.text}" for h in ranked], page_text))
                 if fh:
                     fh.write(json.dumps({"id": q.id, **render.answer_dict(answer)}, ensure_ascii=False) + "\n")
     summary = summarise(results)

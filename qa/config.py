@@ -73,10 +73,11 @@ class AnswerSettings(_Section):
     max_sentences: int = Field(3, ge=1, le=10, description="Most sentences in an answer.")
     dense_sentences: int = Field(32, ge=1, le=2000, description="Candidate sentences (the best by key terms and what the question asks) also compared with the question by meaning; embedding them is most of a question's time (32 and up gave the same answers on eval/questions.jsonl as embedding all).")
     vote_passages: int = Field(5, ge=1, le=20, description="Votes, motions and amendments standing in this many best passages are preferred (the top 5 is what retrieval is measured on).")
-    # Both measured with eval/calibrate_abstention.py over eval/questions.jsonl (shared corpus) and
-    # eval/smoke.jsonl (bundled papers): 72 of 126 right decisions, 12 of 18 unanswerable abstain.
-    min_score: float = Field(0.48, description="Abstain when the best sentence scores below this (measured on eval/).")
-    min_coverage: float = Field(0.4, description="Abstain when the best passage holds less than this share of the question's key terms.")
+    near_tie: float = Field(0.08, ge=0, le=1, description="Sentences whose probability of holding the answer is within this of the best one's join it (up to max_sentences).")
+    # None: the thresholds fitted with the ranker (eval/fit_ranker.py writes them into qa/sentence_ranker.json)
+    min_score: float | None = Field(None, ge=0, le=1, description="Abstain when the best sentence's probability of holding the answer is below this (default: the fitted one).")
+    min_coverage: float | None = Field(None, ge=0, le=1, description="Abstain when the best passage holds less than this share of the question's key terms (default: the fitted one).")
+    min_terms: float | None = Field(None, ge=0, le=1, description="Abstain when the best sentence and its passage header hold less than this share of the question's key terms (default: the fitted one).")
 
 
 class UISettings(_Section):

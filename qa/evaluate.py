@@ -65,6 +65,7 @@ class Result:
     correct: bool
     cited_evidence: bool  # some citation's passage holds the evidence
     cited_page_right: bool | None  # some citation names the expected pdf page (None: no page expected)
+    on_page: list[bool] = field(default_factory=list)  # each citation's quote (and row header) found on its page, re-read
 
 
 def evidence_rank(q: Question, passages: list[str]) -> int | None:
@@ -77,8 +78,10 @@ def evidence_rank(q: Question, passages: list[str]) -> int | None:
     return None
 
 
-def score_one(q: Question, a: Answer, ranked: list[str] | None = None) -> Result:
-    """Score one answer; `ranked` (passage texts, best first) measures retrieval deeper than the answer's hits."""
+def score_one(q: Question, a: Answer, ranked: list[str] | None = None, page_text=None) -> Result:
+    """Score one answer; `ranked` (passage texts, best first) measures retrieval deeper than the answer's hits.
+    `page_text(paper_id, page_index)`: the stored text of a page, to check each citation on it afresh (not
+    trusting the answerer's own `verified` flag); without it no citation counts as on its page."""
     if ranked is None:
         ranked = [f"{h.chunk.header()}\n{h.chunk.text}" for h in a.hits]
     rank = evidence_rank(q, ranked)
@@ -92,7 +95,13 @@ def score_one(q: Question, a: Answer, ranked: list[str] | None = None) -> Result
         correct = not a.abstained and answer_correct(q, a.text)
     else:
         correct = a.abstained
-    return Result(q, a, rank, correct, cited_evidence, page_right)
+    on_page = [page_text is not None and _stands_on(page_text(c.paper_id, c.page_index), c) for c in a.citations]
+    return Result(q, a, rank, correct, cited_evidence, page_right, on_page)
+
+
+def _stands_on(page: str | None, c) -> bool:
+    have = squash(page or "")
+    return bool(page) and squash(c.text) in have and (not c.header or squash(c.header) in have)
 
 
 def summarise(results: list[Result]) -> dict:
@@ -115,9 +124,7 @@ def summarise(results: list[Result]) -> dict:
         "answer_correct": frac(answerable, lambda r: r.correct),
         "citation_precision": frac(cited, lambda r: r.cited_evidence),
         "cited_page_accuracy": frac(paged, lambda r: r.cited_page_right),
-        "citation_validity": frac(
-            [c for r in results for c in r.answer.citations], lambda c: c.verified
-        ),
+        "citation_validity": frac([ok for r in results for ok in r.on_page], bool),
         "abstention_accuracy": frac(unanswerable, lambda r: r.correct),
         "false_abstention_rate": frac(answerable, lambda r: r.answer.abstained),
         "latency_p50_s": round(lat[len(lat) // 2], 3),

@@ -144,6 +144,5 @@ class GeneratedAnswer:
             self.citations,
             self.hits,
             mode="generative",
-            verified=True,
             removed=removed,
         )

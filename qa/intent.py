@@ -16,7 +16,7 @@ from functools import lru_cache
 from index.meta import DAY_MONTH_YEAR, MONTH_YEAR, MONTHS, find_dates
 from index.types import DocType
 
-FIGURE, DATE, PERSON, PLACE, DECISION, VOTE, COMMITMENT = "figure", "date", "person", "place", "decision", "vote", "commitment"
+FIGURE, DATE, PERSON, PLACE, DECISION, VOTE, COMMITMENT, REASON = "figure", "date", "person", "place", "decision", "vote", "commitment", "reason"
 
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({'|'.join(MONTHS)})\b(?!\s*,?\s*\d{{4}})", re.IGNORECASE)
 _MONTH_ONLY = re.compile(rf"\b({'|'.join(m for m in MONTHS if len(m) > 3)})\b(?!\s*,?\s*\d)", re.IGNORECASE)
@@ -69,9 +69,11 @@ _ASKS: list[tuple[str, re.Pattern]] = [
     # elections" is not one, "what was the result when the council voted on ..." is)
     (VOTE, re.compile(
         r"\b(amendments?|motions?|seconded|seconder|proposed by|moved by|carried|defeated)\b|\bvot(?:e|ed|ing) (?:on|for|against)\b"
-        r"|\bwhat was the vote\b|\bvot(?:e|ed|ing)\b.*\b(result|outcome)\b|\b(result|outcome)\b.*\bvot(?:e|ed|ing)\b", re.I)),
+        r"|\bwhat was the vote\b|\bvot(?:e|ed|ing)\b.*\b(result|outcome)\b|\b(result|outcome)\b.*\bvot(?:e|ed|ing)\b"
+        r"|\bhow many votes\b|\bhow did\b.*\bvote\b|\bvotes (?:did|were|was|cast)\b", re.I)),
     (COMMITMENT, re.compile(r"\bpromis\w*|\bcommit(?:s|ted|ting|ment|ments)?\b|\bcome back\b|\breport back\b|\bupdate\b|\bdue\b|\bnext meeting\b", re.I)),
     (PLACE, re.compile(r"\bwhere\b|\bvenue\b", re.I)),
+    (REASON, re.compile(r"\bwhy\b|\bwhat (?:was|were|is|are) the reasons?\b|\bwhat caused\b|\bfor what reason\b", re.I)),
 ]
 
 # How council papers word what some questions ask ("where was it held" -> "Venue:"; "who moved the motion" ->

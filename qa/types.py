@@ -65,6 +65,8 @@ class Citation:
     pdf_page: int | None
     text: str  # the quoted text, verbatim from the page
     verified: bool = False
+    header: str = ""  # for a table row: its table's column headers, verbatim from the same page
+    page_index: int = 0  # the page in the paper's page list (the index's own numbering, for checks)
 
 
 @dataclass
@@ -79,6 +81,10 @@ class Answer:
     latency_s: float = 0.0
     dropped: list[str] = field(default_factory=list)  # quotes that failed verification
     mode: str = "extractive"  # "extractive", "generative", or "extractive-fallback" when the LLM failed or nothing survived
-    verified: bool = True  # every sentence shown passed verification
     removed: list[dict] = field(default_factory=list)  # generated sentences the verifier removed, with reasons
     notice: str = ""  # for people: why the answer fell back to extractive, why the papers can't answer, or which part they don't
+
+    @property
+    def verified(self) -> bool:
+        """Every citation shown passed verification on its page (an abstention shows none)."""
+        return all(c.verified for c in self.citations)

@@ -62,6 +62,19 @@ def assistant(papers):
     return a
 
 
+def index_texts(folder: Path, files: dict[str, str]):
+    """An Assistant (hash embedder) over a folder of small papers written from `files` (name -> text)."""
+    from qa.assistant import Assistant
+    from qa.config import load_settings
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    a = Assistant(load_settings(), create=True)
+    a.index([folder])
+    return a
+
+
 @pytest.fixture(scope="session")
 def leicester(tmp_path_factory):
     """An Assistant over the bundled Leicester papers with the real MiniLM model (built once per run)."""

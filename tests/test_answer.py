@@ -53,3 +53,22 @@ def test_only_the_best_sentences_by_key_terms_are_embedded_and_each_once():
     assert len(ranked) == 4  # the others still ranked, by key terms alone
     pool.rank(intent, weights, _stem)
     assert len(embedder.embedded) == 2  # a second ranking (another part of the question) embeds nothing again
+
+
+def test_the_fitted_ranker_matches_the_features_and_says_how_it_was_fitted(tmp_path):
+    import json
+
+    import pytest
+
+    from qa.answer import FEATURES, RANKER_FILE, Ranker
+
+    r = Ranker.load()
+    assert len(r.weights) == len(FEATURES) and 0 <= r.min_probability < 1
+    info = json.loads(RANKER_FILE.read_text())
+    assert info["fitted_on"] == ["eval/questions.jsonl"]  # never the dev set
+    cv = info["cross_validation"]
+    assert len(cv["by_c"][str(cv["chosen_c"])]) == cv["folds"] == 5
+    stale = tmp_path / "ranker.json"
+    stale.write_text(json.dumps({**info, "features": FEATURES[:-1]}))
+    with pytest.raises(ValueError, match="refit"):
+        Ranker.load(stale)

@@ -100,7 +100,10 @@ def test_uploaded_paper_with_script_shows_as_text(page, tmp_path):
     page.screenshot(path=str(SCREENSHOTS / "script-as-text.png"), full_page=True)
 
 
-def test_time_to_first_token_and_full_answer(page):
+def test_five_questions_stream_their_first_sentence_then_the_answer_with_sources(page):
+    """Each answer streams (its first sentence shows no later than the whole answer with its sources) and holds
+    what the papers say. The seconds are written to timing.txt for people; speed is judged by benchmarks/, not
+    by a timed test."""
     questions = [
         ("What saving did adventure playgrounds deliver this year?", "£400,000"),
         ("How many key performance indicators are outlined in the Youth Justice Plan?", "Ten"),
@@ -110,7 +113,9 @@ def test_time_to_first_token_and_full_answer(page):
     ]
     firsts, fulls = [], []
     for q, expect in questions:
-        first, full = _ask(page, q, expect)
+        first, full = _ask(page, q, expect)  # fails (times out) unless `expect` and the sources are shown
+        assert first <= full, q
+        assert page.locator("#sources label").count() >= 1, q
         firsts.append(first)
         fulls.append(full)
     firsts.sort()
@@ -118,7 +123,6 @@ def test_time_to_first_token_and_full_answer(page):
     report = f"UI timing over {len(questions)} questions: first text p50 {firsts[2]:.2f}s max {firsts[-1]:.2f}s; full answer p50 {fulls[2]:.2f}s max {fulls[-1]:.2f}s"
     (SCREENSHOTS / "timing.txt").write_text(report + "\n")
     print(report)
-    assert len(fulls) == 5
 
 
 def test_decisions_tab_lists_minute_173_with_a_page_link(page):

@@ -5,7 +5,7 @@ import json
 from click.testing import CliRunner
 
 from qa.cli import cli
-from qa.evaluate import Question, answer_correct, check_against_baseline
+from qa.evaluate import Question, answer_correct, check_against_baseline, score_one
 
 from .conftest import ROOT
 
@@ -62,3 +62,21 @@ def test_the_benchmark_script_runs_and_prints_ratios(tmp_path):
     assert "parse: PDF pages/s" in out and "(pypdf)" in out
     rows = json.loads((tmp_path / "b.json").read_text())
     assert rows[0]["ratio"].endswith("x faster")
+
+
+def test_citation_validity_rereads_each_cited_page_and_can_fail():
+    """A citation counts as valid only if its quote (and a row's header) is found afresh on the page it names;
+    the answerer's own `verified` flag is not trusted."""
+    from qa.evaluate import summarise
+    from qa.types import Answer, Citation
+
+    def cite(text, page_index, header=""):
+        return Citation(1, "c", "p", "p.pdf", "t", "C", "Cab", None, "", "1", 1, text, verified=True, header=header, page_index=page_index)
+
+    pages = {("p", 0): "AGREED: That the report be noted.\nSocial Care Grant 137.1 117.0", ("p", 1): "Another page."}
+    q = Question("x", "q", ["noted"], [], True)
+    answer = Answer("q", "AGREED", [cite("AGREED: That the report be noted.", 0), cite("Social Care Grant 137.1 117.0", 0, header="2025-26 2024-25"), cite("AGREED: That the report be noted.", 1)], [])
+    result = score_one(q, answer, [], lambda paper, i: pages.get((paper, i)))
+    assert result.on_page == [True, False, False]  # the header is not on page 0; the quote is not on page 1
+    assert summarise([result])["citation_validity"] == 0.3333
+    assert score_one(q, answer, []).on_page == [False, False, False]  # nothing re-read, nothing counted valid

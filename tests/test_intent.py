@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from index.types import DocType
-from qa.intent import COMMITMENT, DATE, DECISION, FIGURE, PERSON, PLACE, VOTE, DateHint, date_hints, parse
+from qa.intent import COMMITMENT, DATE, DECISION, FIGURE, PERSON, PLACE, REASON, VOTE, DateHint, date_hints, parse
 
 
 @pytest.mark.parametrize(
@@ -30,6 +30,8 @@ from qa.intent import COMMITMENT, DATE, DECISION, FIGURE, PERSON, PLACE, VOTE, D
         ("When the council voted in January on devolution, what was the final result?", {DATE, VOTE}),
         ("Who voted in the youth council elections?", {PERSON}),  # not a vote of the council's own
         ("What did officers promise to bring back to the committee?", {COMMITMENT}),
+        ("Why was the number 73 bus withdrawn?", {REASON}),
+        ("What were the reasons for the overspend?", {REASON}),
         ("What does the report say about home to school transport?", set()),
     ],
 )
@@ -83,6 +85,8 @@ def test_the_kind_of_paper_a_question_names(question, kinds):
         ("What was the vote on the amendment to the budget?", None, "amendment", False, True, True),
         ("How many members voted for the motion on vapes?", None, "motion", False, True, True),
         ("Who seconded the amendment?", None, "amendment", False, False, False),
+        ("How many votes did the winning candidate get?", None, None, False, True, True),
+        ("How did councillors vote on the bye-laws?", None, None, False, True, False),
     ],
 )
 def test_what_a_vote_question_wants(question, outcome, about, listing, result, count):

@@ -405,3 +405,53 @@ def test_a_motion_to_take_the_vote_now_is_told_from_a_motion_on_the_matter(text,
     from index.motions import is_closure
 
     assert is_closure(text) is closure
+
+
+def test_a_tally_printed_as_headings_and_names_is_read_to_its_declaration():
+    """Irish minutes print a vote as a heading, the names and a count, and the Mayor's declaration ends it."""
+    from index.motions import is_vote_call, vote_block
+
+    call = "Following further discussion, the Mayor directed that a vote be taken on the proposal to defer and the result of the voting was as follows:"
+    after = [
+        "**For Deferral**",
+        "Councillors Benson, Butler, Collopy, Egan, Teefy (21)",
+        "**Against Deferral**",
+        "Councillors Carey, Collins (B), Slattery (13)",
+        "**Abstentions**",
+        "There were no abstentions.",
+        "The Mayor declared the proposal to defer the decision on the Draft Bye-Laws until the September Plenary Meeting as carried.",
+        "(b) Section 85 Agreement – Patrickswell to Charleville Greenway",
+    ]
+    assert is_vote_call(call) and not is_vote_call("The report was noted by the Council.")
+    assert vote_block(after) == [0, 1, 2, 3, 4, 5, 6]  # the next item is not part of it
+    kent = ["For (37)", "Against (0)", "Abstain (2)", "Substantive Motion carried.", "(8) Mr Hood proposed"]
+    assert vote_block(kent) == [0, 1, 2, 3]
+    assert vote_block(["The Mayor thanked members.", "The meeting ended."]) == []
+
+
+def test_a_vote_the_register_has_no_count_for_is_quoted_from_the_minutes(tmp_path):
+    """'What was the vote on deferring the bye-laws?' where the tally is printed as headings and names: the
+    sentence calling the vote, the tallies and the declaration, each quoted from its page."""
+    from .conftest import index_texts
+
+    minutes = (
+        "Minutes of the Meeting of Limerick City and County Council held on Monday, 17th July, 2023.\n\n"
+        "5. Draft City Centre 30 km/h Speed Limit Bye-Laws 2023\n\n"
+        "Circulated, report of the Senior Executive Engineer enclosing the Draft Speed Limit Bye-Laws 2023.\n\n"
+        "Councillor Teefy proposed that the decision on the bye-laws be deferred, seconded by Councillor Galvin.\n\n"
+        "Following further discussion, the Mayor directed that a vote be taken on the proposal\n\n"
+        "to defer and the result of the voting was as follows:\n\n"
+        "**For Deferral**\n\nCouncillors Benson, Butler, Collopy, Egan, Galvin, Teefy (21)\n\n"
+        "**Against Deferral**\n\nCouncillors Carey, Collins (B), Slattery (13)\n\n"
+        "**Abstentions**\n\nThere were no abstentions.\n\n"
+        "The Mayor declared the proposal to defer the decision on the Draft Speed Limit Bye-Laws\n\n"
+        "until the September Plenary Meeting as carried.\n\n"
+        "6. Section 85 Agreement – Greenway\n\nProposed by Councillor McSweeney;\nSeconded by Councillor Ryan;\nAnd Resolved: “That the agreement be approved.”\n"
+    )
+    a = index_texts(tmp_path / "council", {"minutes-2023-07-17.md": minutes})
+    answer = a.ask("What was the result of the vote on deferring the 30 km/h speed limit bye-laws?")
+    quoted = [c.text for c in answer.citations]
+    assert any("vote be taken" in q for q in quoted), answer.text
+    assert any(q.endswith("(21)") for q in quoted) and any(q.endswith("(13)") for q in quoted)
+    assert any("declared the proposal to defer" in q for q in quoted)
+    assert answer.citations and all(c.verified for c in answer.citations)
