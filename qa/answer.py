@@ -319,6 +319,15 @@ def coverage(question_terms: dict[str, float], chunk: Chunk, stem) -> float:
     return sum(w for t, w in key.items() if t in present) / sum(key.values())
 
 
+def missing_figures(question_terms: dict[str, float], hits: list[Hit], stem) -> list[str]:
+    """The years and figures a question names ("in 2027/28", "quarter 2") that none of the passages holds."""
+    numbers = [t for t in question_terms if t.isdigit()]
+    if not numbers or not hits:
+        return []
+    present = set().union(*(stem(h.chunk.text) | stem(h.chunk.header()) for h in hits))
+    return [t for t in numbers if t not in present]
+
+
 def pick_sentences(scored: list[Scored], settings: AnswerSettings, most: int | None = None) -> list[Scored]:
     """The best sentence, then up to max_sentences-1 (or `most`-1) more that score close to it, in reading order."""
     if not scored:

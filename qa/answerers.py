@@ -98,19 +98,21 @@ class Answerers:
         cfg = self.settings
         weights = self.term_weights(intent.question)
         topic_weights = self.term_weights(whole.question) if whole else weights
+        scored = pool.rank(intent, weights, self.stem, topic=whole, topic_weights=topic_weights, ranker=self.ranker)
         if VOTE in intent.asks:
             votes = self.votes(intent, hits, topic=(whole or intent).question)
             if votes is not None and not votes.abstain and self._verifies(votes):
                 return votes
-            if intent.vote_result:
-                ranked = pool.rank(intent, weights, self.stem, topic=whole, topic_weights=topic_weights, ranker=self.ranker)
-                tally = self.tally(ranked, pool, hits, topic_weights, votes)
-                if tally is not None:
-                    return tally
+            tally = self.tally(scored, pool, hits, topic_weights, votes) if intent.vote_result else None
+            if tally is not None:
+                return tally
             if votes is not None and votes.abstain:
                 return votes
+        missing = answer_mod.missing_figures(topic_weights, hits, self.stem)
+        if missing:
+            # a near miss: the year or figure the question names is in none of the passages found
+            return Claims([], abstain=True, notice="no passage found mentions " + " or ".join(f"“{t}”" for t in missing))
         best_coverage = max(answer_mod.coverage(topic_weights, h.chunk, self.stem) for h in hits) if hits else 0.0
-        scored = pool.rank(intent, weights, self.stem, topic=whole, topic_weights=topic_weights, ranker=self.ranker)
         min_coverage = self.ranker.min_coverage if cfg.min_coverage is None else cfg.min_coverage
         min_score = self.ranker.min_probability if cfg.min_score is None else cfg.min_score
         min_terms = self._min_terms()

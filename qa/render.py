@@ -29,6 +29,7 @@ def citation_dict(c: Citation) -> dict:
         "page": c.page,
         "pdf_page": c.pdf_page,
         "text": c.text,
+        **({"table_header": c.header} if c.header else {}),
     }
 
 
@@ -47,11 +48,12 @@ def hit_dict(h: Hit) -> dict:
 
 
 def answer_dict(a: Answer) -> dict:
-    """The `qa ask --json` object: question, answer, abstained, citations, retrieved, latency_s."""
+    """The `qa ask --json` object: question, answer, abstained, notice, citations, retrieved, latency_s."""
     return {
         "question": a.question,
         "answer": a.text,
         "abstained": a.abstained,
+        "notice": a.notice,  # why the papers don't answer (or which part), or why the answer fell back
         "citations": [citation_dict(c) for c in a.citations],
         "retrieved": [hit_dict(h) for h in a.hits],
         "latency_s": round(a.latency_s, 3),

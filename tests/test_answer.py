@@ -72,3 +72,22 @@ def test_the_fitted_ranker_matches_the_features_and_says_how_it_was_fitted(tmp_p
     stale.write_text(json.dumps({**info, "features": FEATURES[:-1]}))
     with pytest.raises(ValueError, match="refit"):
         Ranker.load(stale)
+
+
+def test_a_year_the_question_names_that_no_passage_holds_is_named():
+    from qa.answer import missing_figures
+
+    hits = [_hit("Riverfest spending was €321,821.62 in 2022 and €15,754.75 in 2021.")]
+    weights = {"riverfest": 2.0, "spend": 1.0, "2023": 1.5}
+    assert missing_figures(weights, hits, _stem) == ["2023"]
+    assert missing_figures({"riverfest": 2.0, "2022": 1.5}, hits, _stem) == []
+    assert missing_figures({"riverfest": 2.0}, hits, _stem) == []
+
+
+def test_a_near_miss_abstains_and_says_why(tmp_path):
+    from .conftest import index_texts
+
+    a = index_texts(tmp_path / "c", {"festivals-2022-12-12.md": "Festivals and events\n\nRiverfest cost €321,821.62 in 2022 and €15,754.75 in 2021.\n"})
+    answer = a.ask("How much did the council spend on Riverfest in 2023?")
+    assert answer.abstained and "2023" in answer.notice, (answer.text, answer.notice)
+    assert "mentions" not in a.ask("How much did the council spend on Riverfest in 2022?").notice  # 2022 is there
