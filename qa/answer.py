@@ -206,6 +206,7 @@ class Candidates:
                 0.0,  # dense_whole
                 key_share(term_weights, terms),
                 key_share(topic_weights, context),
+                key_share(term_weights, terms) if topic is not None else 0.0,  # a part's own terms, beside the whole's
                 FIGURE in kinds and has_number,
                 FIGURE in kinds and not has_number,
                 DATE in kinds and has_date,
@@ -260,7 +261,7 @@ class Candidates:
 
 
 FEATURES = [
-    "dense", "dense_whole", "lexical", "lexical_topic", "figure_has_number", "figure_no_number", "date_has_date",
+    "dense", "dense_whole", "lexical", "lexical_topic", "lexical_part", "figure_has_number", "figure_no_number", "date_has_date",
     "date_no_date", "person_has_name", "commitment_words", "place_words", "decision_block", "decision_words",
     "not_a_statement", "few_words", "table_row", "table_row_figure", "question_mark", "reason_words", "asking_words",
     "passage_rank",

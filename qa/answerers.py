@@ -116,7 +116,10 @@ class Answerers:
         min_coverage = self.ranker.min_coverage if cfg.min_coverage is None else cfg.min_coverage
         min_score = self.ranker.min_probability if cfg.min_score is None else cfg.min_score
         min_terms = self._min_terms()
-        if not scored or best_coverage < min_coverage or scored[0].score < min_score or scored[0].terms < min_terms:
+        # a part of a two-part question is answered by a unit holding every one of the part's key terms, even below
+        # the fitted probability (its terms are diluted by the other part's in the whole-question features)
+        sure = bool(scored) and scored[0].score >= min_score or (whole is not None and bool(scored) and scored[0].lexical >= 1.0)
+        if not scored or best_coverage < min_coverage or not sure or scored[0].terms < min_terms:
             return None
         if DECISION in intent.asks:
             decisions = self.decisions(hits)

@@ -62,7 +62,7 @@ def date_hints(question: str) -> list[DateHint]:
 # What a question asks for, by how questions are worded.
 _ASKS: list[tuple[str, re.Pattern]] = [
     (FIGURE, re.compile(r"\bhow (many|much)\b|\bwhat(?:\s+[\w'’-]+){0,4}?\s+(amount|number|percentage|figure|total|saving|cost|budget|sum|rate|pay|salary|range|price|fee|charge|grant|allocation|spend|spending|income|value|supply|capacity|funding|forecast|overspend|underspend|deficit|surplus|reserve|headroom|tax|levy|precept)s?\b", re.I)),
-    (DATE, re.compile(r"\bwhen\b|\bwhat date\b|\bon what (day|date)\b|\bdeadline\b|\bby when\b", re.I)),
+    (DATE, re.compile(r"\bwhen\b|\bwhat date\b|\bon what (day|date)\b|\bdeadlines?\b|\bby when\b|\btimetable\b|\btimescales?\b", re.I)),
     (PERSON, re.compile(r"\bwho\b|\bwhich (councillor|member|officer)\b", re.I)),
     (DECISION, re.compile(r"\b(agreed|decide|decided|resolved|decision|outcome|approved|resolution)\b", re.I)),
     # the council's own votes: motions, amendments, who moved them, how they fared ("voted in the youth
