@@ -98,6 +98,8 @@ def sources_text(a: Answer) -> str:
         for c in a.citations:
             lines.append(citation_line(c))
             lines.append(f'    "{c.text}"')
+            if c.header:
+                lines.append(f'    in the table headed "{c.header}"')
     elif a.abstained and a.hits:
         lines += ["", "Closest passages found (none answers the question):"]
         for h in a.hits[:3]:
