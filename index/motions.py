@@ -101,7 +101,7 @@ _VOTE_CALL = re.compile(r"\bvote (?:be|was) taken\b|\bvoting was as follows\b|\b
 _TALLY_HEAD = re.compile(r"^\W*(?:For|Against|Abstain\w*|Abstention\w*)\b", re.IGNORECASE)
 _TALLY_END = re.compile(r"\((\d+)\)\W*$")
 # the chair's declaration closing a vote ("The Mayor declared the proposal ... carried", "declared ... appointed")
-_DECLARED = re.compile(r"\bdeclared\b.*\b(?:carried|lost|defeated|elected|appointed|adopted|passed|rejected)\b|\bdeclared\b", re.IGNORECASE)
+_DECLARED = re.compile(r"\bdeclared\b", re.IGNORECASE)
 
 
 def is_vote_call(text: str) -> bool:
@@ -122,7 +122,7 @@ def vote_block(units: list[str], most: int = 16) -> list[int]:
             return out
         elif is_vote_call(text):
             break  # the next vote
-    return out if out else []
+    return out
 
 
 def is_outcome(text: str) -> bool:

@@ -9,7 +9,8 @@ the next. Here each row becomes one unit (its label and figures, verbatim lines 
 lines of its table (verbatim too), so an answer can quote "Social Care Grant 137.1 ... 117.0" and show which
 columns the figures are.
 
-Pure functions over lines; the splitter (`qa.answer.split_sentences`) calls `table_rows` on each page's lines.
+Pure functions over lines; the splitter (`qa.answer.split_sentences`) calls `table_rows` on a passage's lines and
+keeps only the rows (and headers) that stand on one page.
 """
 
 from __future__ import annotations

@@ -200,13 +200,14 @@ class Candidates:
             has_number = bool(_NUMBER.search(s.text))
             has_date = bool(_DATE.search(s.text))
             decision_block = s.decision or bool(_DECISION_LINE.match(s.text))
+            lexical = key_share(term_weights, terms)
             which.append(i)
             rows.append([
                 0.0,  # dense: filled in below
                 0.0,  # dense_whole
-                key_share(term_weights, terms),
+                lexical,
                 key_share(topic_weights, context),
-                key_share(term_weights, terms) if topic is not None else 0.0,  # a part's own terms, beside the whole's
+                lexical if topic is not None else 0.0,  # a part's own terms, beside the whole's
                 FIGURE in kinds and has_number,
                 FIGURE in kinds and not has_number,
                 DATE in kinds and has_date,
@@ -311,13 +312,13 @@ def key_share(term_weights: dict[str, float], terms: set[str]) -> float:
 
 def coverage(question_terms: dict[str, float], chunk: Chunk, stem) -> float:
     """Share (by idf weight) of the question's key terms that a passage and its header contain."""
-    key = {t: w for t, w in question_terms.items() if t not in GENERIC_TERMS}
+    key = [t for t in question_terms if t not in GENERIC_TERMS]
     if not key:
         return 1.0
     present = stem(chunk.text) | stem(chunk.header())
     if any(t.isdigit() and t not in present for t in key):
         return 0.0  # a year or figure the question names ("in 2027/28") must be in the passage
-    return sum(w for t, w in key.items() if t in present) / sum(key.values())
+    return key_share(question_terms, present)
 
 
 def missing_figures(question_terms: dict[str, float], hits: list[Hit], stem) -> list[str]:

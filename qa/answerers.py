@@ -112,14 +112,14 @@ class Answerers:
         if missing:
             # a near miss: the year or figure the question names is in none of the passages found
             return Claims([], abstain=True, notice="no passage found mentions " + " or ".join(f"“{t}”" for t in missing))
-        best_coverage = max(answer_mod.coverage(topic_weights, h.chunk, self.stem) for h in hits) if hits else 0.0
-        min_coverage = self.ranker.min_coverage if cfg.min_coverage is None else cfg.min_coverage
-        min_score = self.ranker.min_probability if cfg.min_score is None else cfg.min_score
-        min_terms = self._min_terms()
+        if not scored:
+            return None
+        best, min_score, min_coverage, min_terms = scored[0], *self._thresholds()
+        best_coverage = max(answer_mod.coverage(topic_weights, h.chunk, self.stem) for h in hits)
         # a part of a two-part question is answered by a unit holding every one of the part's key terms, even below
         # the fitted probability (its terms are diluted by the other part's in the whole-question features)
-        sure = bool(scored) and scored[0].score >= min_score or (whole is not None and bool(scored) and scored[0].lexical >= 1.0)
-        if not scored or best_coverage < min_coverage or not sure or scored[0].terms < min_terms:
+        sure = best.score >= min_score or (whole is not None and best.lexical >= 1.0)
+        if best_coverage < min_coverage or not sure or best.terms < min_terms:
             return None
         if DECISION in intent.asks:
             decisions = self.decisions(hits)
@@ -143,8 +143,14 @@ class Answerers:
                 return claims
         return None
 
-    def _min_terms(self) -> float:
-        return self.ranker.min_terms if self.settings.min_terms is None else self.settings.min_terms
+    def _thresholds(self) -> tuple[float, float, float]:
+        """(min probability, min passage coverage, min unit key-term share): the settings, else the fitted ones."""
+        cfg, fitted = self.settings, self.ranker
+        return (
+            fitted.min_probability if cfg.min_score is None else cfg.min_score,
+            fitted.min_coverage if cfg.min_coverage is None else cfg.min_coverage,
+            fitted.min_terms if cfg.min_terms is None else cfg.min_terms,
+        )
 
     def _verifies(self, claims: Claims) -> bool:
         return any(quote_on_page(self.store, s.sentence.chunk.paper_id, s.sentence.page_index, s.sentence.text) for s in claims.sentences)
@@ -197,7 +203,7 @@ class Answerers:
         the question's topic: in the agenda item of the decision the register found without a count, or else in the
         item of the passage holding most of the question's key terms; then the lines that record that vote, quoted
         from the minutes: the tallies and the chair's declaration."""
-        min_terms = self._min_terms()
+        min_terms = self._thresholds()[2]
         decided = uncounted.items if uncounted else set()
         if not decided and hits:
             top = max(hits[: self.settings.vote_passages], key=lambda h: answer_mod.coverage(topic_weights, h.chunk, self.stem))
@@ -251,7 +257,7 @@ class Answerers:
             # "what was the vote on ...": the motion (one that, with its item, holds enough of the question's key
             # terms), then its recorded vote, line by line from the minutes
             weights = self.term_weights(topic)
-            records = [r for r in on_topic if r.record.votes and key_share(weights, self.stem(f"{r.record.item_title or ''} {r.record.text}")) >= self._min_terms()][:1]
+            records = [r for r in on_topic if r.record.votes and key_share(weights, self.stem(f"{r.record.item_title or ''} {r.record.text}")) >= self._thresholds()[2]][:1]
             if records:
                 return self.from_records(hits, records, quote=opening, with_votes=True)
             decided = [r for r in found[:3] if r.record.type == "decision" and intent.at(r.record.meeting_date)]

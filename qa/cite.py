@@ -15,13 +15,21 @@ from .answer import Scored
 from .types import ABSTAIN_TEXT, Answer, Citation, Hit
 
 
+def stored_page(store: IndexStore, paper_id: str, page_index: int) -> str | None:
+    """The text of page `page_index` of the paper as the index stored it, or None when there is no such page."""
+    pages = store.pages(paper_id)
+    return pages[page_index].text if 0 <= page_index < len(pages) else None
+
+
+def on_page(page: str | None, quote: str) -> bool:
+    """Whether `quote` stands in a page's text (whitespace-, ligature- and quote-mark-insensitive)."""
+    needle = squash(quote)
+    return page is not None and bool(needle) and needle in squash(page)
+
+
 def quote_on_page(store: IndexStore, paper_id: str, page_index: int, quote: str) -> bool:
     """Whether `quote` stands on page `page_index` of the paper, as the index stored it."""
-    pages = store.pages(paper_id)
-    if not (0 <= page_index < len(pages)):
-        return False
-    needle = squash(quote)
-    return bool(needle) and needle in squash(pages[page_index].text)
+    return on_page(stored_page(store, paper_id, page_index), quote)
 
 
 def make_citation(n: int, scored: Scored) -> Citation:
@@ -74,12 +82,13 @@ def build_answer(question: str, hits: list[Hit], chosen: list[Scored], store: In
     retrieved = {h.chunk.id for h in hits}
     for scored in chosen:
         s = scored.sentence
-        if s.chunk.id not in retrieved or not quote_on_page(store, s.chunk.paper_id, s.page_index, s.text):
+        page = stored_page(store, s.chunk.paper_id, s.page_index) if s.chunk.id in retrieved else None
+        if not on_page(page, s.text):
             dropped.append(s.text)
             continue
         cite = make_citation(len(citations) + 1, scored)
         cite.verified = True
-        if cite.header and not quote_on_page(store, s.chunk.paper_id, s.page_index, cite.header):
+        if cite.header and not on_page(page, cite.header):
             cite.header = ""  # a header is shown only where it stands on the row's page
         citations.append(cite)
         lead = lead_in(scored) if with_context or (with_context is None and not _HAS_DATE.search(s.text)) else ""

@@ -270,6 +270,7 @@ def eval_cmd(ctx, questions, corpus, out, report, baseline, check, update_baseli
     """
     import time
 
+    from .cite import stored_page
     from .evaluate import by_tag, check_against_baseline, load_questions, report_markdown, score_one, summarise
 
     if compare and not corpus:
@@ -290,8 +291,7 @@ def eval_cmd(ctx, questions, corpus, out, report, baseline, check, update_baseli
     results, latencies = [], []
 
     def page_text(paper_id: str, page_index: int) -> str | None:
-        pages = assistant.store.pages(paper_id)
-        return pages[page_index].text if 0 <= page_index < len(pages) else None
+        return stored_page(assistant.store, paper_id, page_index)
 
     with _known_errors():
         if corpus:

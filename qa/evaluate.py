@@ -9,6 +9,7 @@ from pathlib import Path
 
 from index.text import squash
 
+from .cite import on_page
 from .types import Answer
 
 
@@ -95,13 +96,9 @@ def score_one(q: Question, a: Answer, ranked: list[str] | None = None, page_text
         correct = not a.abstained and answer_correct(q, a.text)
     else:
         correct = a.abstained
-    on_page = [page_text is not None and _stands_on(page_text(c.paper_id, c.page_index), c) for c in a.citations]
-    return Result(q, a, rank, correct, cited_evidence, page_right, on_page)
-
-
-def _stands_on(page: str | None, c) -> bool:
-    have = squash(page or "")
-    return bool(page) and squash(c.text) in have and (not c.header or squash(c.header) in have)
+    pages = [page_text(c.paper_id, c.page_index) if page_text else None for c in a.citations]
+    standing = [on_page(p, c.text) and (not c.header or on_page(p, c.header)) for p, c in zip(pages, a.citations)]
+    return Result(q, a, rank, correct, cited_evidence, page_right, standing)
 
 
 def summarise(results: list[Result]) -> dict:
