@@ -3,7 +3,8 @@
 For every question of the given files (the project's own eval/questions.jsonl; never the dev set, which is for
 checking), on an index of the papers they are about: retrieve as `qa ask` does, split the passages into quotable
 units, and compute each unit's FEATURES for the question (or each of its parts). A unit holding one of the
-question's `answer_contains` items is a positive. A logistic model is fitted on them, its C chosen by grouped
+question's `answer_contains` items is a positive (for a question of two parts, an item the part asks for: see
+`assign_items`). A logistic model is fitted on them, its C chosen by grouped
 5-fold cross-validation (questions never split across folds), reporting for each fold how often the top-ranked
 unit holds an answer item, beside the hand-set weights it replaced. The abstention thresholds (the best unit's
 probability, the best passage's key-term coverage) are then chosen for the most right decisions on the same
@@ -61,13 +62,36 @@ def collect(a: Assistant, paths: list[Path]):
             pool = Candidates(hits, a.embedder, dense_top=10**6)
             topic_weights = r.term_weights(intent.question)
             coverage = max(answer_mod.coverage(topic_weights, h.chunk, r.stem_terms) for h in hits)
+            parts = []
             for part in intent.parts or [intent]:
                 weights = r.term_weights(part.question)
                 which, x = pool.features(part, weights, r.stem_terms, intent if intent.parts else None, topic_weights)
-                labels = np.array([q.answerable and holds(pool.sentences[i].text, q.answer_contains) for i in which], bool)
+                parts.append(x)
+            texts = [pool.sentences[i].text for i in which]  # the same units for every part
+            for x, items in zip(parts, assign_items(q.answer_contains, texts, parts) if q.answerable else [[]] * len(parts)):
+                labels = np.array([bool(items) and holds(t, items) for t in texts], bool)
                 groups.append((q.id, q.answerable, x, labels, coverage))
             print(f"{q.id}: {len(groups[-1][3])} units, {int(sum(g[3].sum() for g in groups if g[0] == q.id))} hold the answer", file=sys.stderr)
     return groups
+
+
+def assign_items(items: list, texts: list[str], parts: list[np.ndarray]) -> list[list]:
+    """Which answer items each part of a question asks for: an item belongs to the part(s) whose own key terms the
+    units holding it share most (FEATURES' `lexical` for that part), so a part is fitted to find its own answer,
+    not the other part's. A one-part question asks for every item."""
+    if len(parts) == 1:
+        return [items]
+    col = FEATURES.index("lexical")
+    out: list[list] = [[] for _ in parts]
+    for item in items:
+        holding = [j for j, t in enumerate(texts) if holds(t, [item])]
+        if not holding:
+            continue
+        share = [float(x[holding, col].max()) for x in parts]
+        for k, v in enumerate(share):
+            if v == max(share):
+                out[k].append(item)
+    return out
 
 
 def top1(groups, score) -> float:

@@ -69,6 +69,30 @@ def find_dates(text: str) -> list[date]:
     return [d for _, d in sorted(found, key=lambda x: x[0])]
 
 
+# "2023", "2025-26", "2025/26", "2024-2025": a year, or a financial year naming the two it spans
+_YEAR = re.compile(r"(?<![\d£€$.,])((?:19|20)\d\d)(?:\s?[-/–]\s?((?:19|20)?\d\d))?(?!\d|,\d)")
+
+
+def years_named(text: str, periods_only: bool = False) -> set[int]:
+    """The calendar years `text` names (1990-2039); a financial year ("2025-26") names both of its years. With
+    `periods_only`, a year that belongs to a date ("13 February 2025", "March 2026") is left out: in a question
+    that names a meeting, not the period asked about."""
+    if periods_only:
+        for rx in (DAY_MONTH_YEAR, MONTH_DAY_YEAR, DASHED, ISO_DATE, MONTH_YEAR):
+            text = rx.sub(" ", text)
+    years: set[int] = set()
+    for m in _YEAR.finditer(text):
+        first = int(m.group(1))
+        if not 1990 <= first <= 2039:
+            continue
+        years.add(first)
+        if m.group(2):
+            second = int(m.group(2)) if len(m.group(2)) == 4 else first // 100 * 100 + int(m.group(2))
+            if second == first + 1:
+                years.add(second)
+    return years
+
+
 def first_date(text: str) -> date | None:
     """The first full date in `text`, or None."""
     dates = find_dates(text)

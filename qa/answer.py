@@ -26,6 +26,7 @@ _BULLET = re.compile(r"^\s*(?:[•·▪■○●✓√*]|-\s|–\s|\(?[a-z0-9]{1
 _SENT_END = re.compile(r"[.!?:;]\s*$")
 _SPLIT = re.compile(r"(?<=[a-z0-9%)\]][.!?])\s+(?=[A-Z£“\"(])")
 _HEADING_ONLY = re.compile(r"^\s*\d{1,4}[a-z]?\.\s+[^a-z]+$")
+_LEADERS = re.compile(r"(?:\.\s?){6,}|…{2,}")  # a contents line: "1 | Introduction and Headlines........ 3"
 _DECISION_LINE = re.compile(r"^\s*(AGREED|RESOLVED|DECISION|DECIDED|RECOMMENDED)\b", re.IGNORECASE)
 _NUMBER = re.compile(r"£\s?\d|\d[\d,.]*\s?(?:%|m\b|k\b|million|bn|billion)|\b\d{1,3}(?:,\d{3})+\b|\b\d+\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|thousand)\b", re.IGNORECASE)
 _DATE = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b(?:january|february|march|april|june|july|august|september|october|november|december)\s+\d{4}\b", re.IGNORECASE)
@@ -111,6 +112,8 @@ def split_sentences(chunk: Chunk, hit_rank: int) -> list[Sentence]:
             or _SENT_END.search(units[-1][0][-1]) is not None
             or units[-1][0][-1].isupper()
             or len(units[-1][0][-1]) < SHORT_LINE_CHARS  # a short line ends a list entry or paragraph
+            or _LEADERS.search(units[-1][0][-1]) is not None  # a contents line stands alone
+            or _LEADERS.search(stripped) is not None
         )
         # "AGREED:" alone on a line belongs with the resolution that follows it
         if units and re.fullmatch(r"(AGREED|RESOLVED|DECISION)\s*:?", units[-1][0][-1].strip(), re.IGNORECASE) and units[-1][1] == span_key:
@@ -192,8 +195,8 @@ class Candidates:
         which: list[int] = []
         rows: list[list[float]] = []
         for i, (s, text) in enumerate(zip(self.sentences, self.basis)):
-            if not s.is_row and (_HEADING_ONLY.match(s.text) or s.text.isupper()):
-                continue  # an item heading says what was discussed, not what was said
+            if not s.is_row and (_HEADING_ONLY.match(s.text) or s.text.isupper()) or _LEADERS.search(s.text):
+                continue  # an item heading or a contents line says what was discussed, not what was said
             terms = stem(text)
             context = stem(s.chunk.header()) | terms
             words = len(s.text.split())

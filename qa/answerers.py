@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from index.meta import years_named
 from index.motions import is_closure, is_outcome, is_vote_call, vote_block, vote_count
 from index.store import IndexStore, StoredRecord
 
@@ -72,12 +73,12 @@ class Answerers:
                 answer.notice = claims.notice if claims else ""
                 return answer
             return build_answer(intent.question, [*hits, *claims.passages], claims.sentences, self.store, with_context=claims.context)
+        found = self.part_claims(intent, hits, pool)
         chosen: list[Scored] = []
         passages: list[Hit] = []
         unanswered: list[str] = []
         contexts: set = set()
-        for part in intent.parts:
-            claims = self.claims(part, hits, pool, whole=intent)
+        for part, claims in zip(intent.parts, found):
             new = [s for s in (claims.sentences if claims and not claims.abstain else []) if not any(_same(s, c) for c in chosen)]
             if not new and not (claims and not claims.abstain):
                 unanswered.append(f"“{part.question}”" + (f" ({claims.notice})" if claims and claims.notice else ""))
@@ -93,8 +94,26 @@ class Answerers:
             answer.notice = "the papers don't answer: " + "; ".join(unanswered)
         return answer
 
-    def claims(self, intent: Intent, hits: list[Hit], pool: Candidates, whole: Intent | None = None) -> Claims | None:
-        """The first answerer's claims for a question (or one part of `whole`), or None when none answers it."""
+    def part_claims(self, intent: Intent, hits: list[Hit], pool: Candidates) -> list[Claims | None]:
+        """Each part's claims. A quote that two parts would both take goes to the part whose own key terms it holds
+        most ("... planned for April" to "when is the wider roll-out planned"); the other part looks again without it,
+        and keeps it only when nothing else answers it as surely."""
+        found = [self.claims(part, hits, pool, whole=intent) for part in intent.parts]
+        for i in range(len(found)):
+            for j in range(i + 1, len(found)):
+                a, b = (c.sentences if c and not c.abstain else [] for c in (found[i], found[j]))
+                shared = [(x, y) for x in a for y in b if _same(x, y)]
+                if not shared:
+                    continue
+                x, y = shared[0]
+                loser, winner = (i, a) if x.lexical < y.lexical else (j, b)
+                found[loser] = self.claims(intent.parts[loser], hits, pool, whole=intent, taken=winner)
+        return found
+
+    def claims(self, intent: Intent, hits: list[Hit], pool: Candidates, whole: Intent | None = None, taken: list[Scored] = ()) -> Claims | None:
+        """The first answerer's claims for a question (or one part of `whole`), or None when none answers it.
+        `taken`: another part's quotes; this part is answered by another quote, or by theirs when no other is as
+        sure (one sentence can answer two parts)."""
         cfg = self.settings
         weights = self.term_weights(intent.question)
         topic_weights = self.term_weights(whole.question) if whole else weights
@@ -112,15 +131,34 @@ class Answerers:
         if missing:
             # a near miss: the year or figure the question names is in none of the passages found
             return Claims([], abstain=True, notice="no passage found mentions " + " or ".join(f"“{t}”" for t in missing))
+        # a unit naming only other years than those asked ("2021 € 15,754.75" for "spend in 2023") does not answer;
+        # when such units rank above the rest and hold more of the question, say so (a near miss)
+        scored, elsewhen = by_year(scored, intent.years)
+        # only the units ranked above the best left can say the passages answer for other years
+        elsewhen = [u for u in elsewhen if not scored or u.score > scored[0].score]
+        near_miss = None
+        if elsewhen:
+            # judged by the question's terms other than its years (the year asked is what the others lack)
+            topic = {t: w for t, w in topic_weights.items() if not t.isdigit()}
+
+            def share(u: Scored) -> float:
+                return key_share(topic, self.stem(f"{u.sentence.chunk.header()} {u.sentence.header or ''} {u.sentence.text}"))
+
+            shares = [share(u) for u in elsewhen[:10]]
+            near_miss = Claims([], abstain=True, notice=other_years_notice(elsewhen[:10], shares, intent.years))
+            if not scored or share(scored[0]) < max(shares):
+                return near_miss
+        answered_before = bool(scored and taken and any(_same(scored[0], t) for t in taken))
+        scored = [s for s in scored if not any(_same(s, t) for t in taken)]
         if not scored:
-            return None
+            return Claims([]) if answered_before else near_miss
         best, min_score, min_coverage, min_terms = scored[0], *self._thresholds()
         best_coverage = max(answer_mod.coverage(topic_weights, h.chunk, self.stem) for h in hits)
         # a part of a two-part question is answered by a unit holding every one of the part's key terms, even below
         # the fitted probability (its terms are diluted by the other part's in the whole-question features)
         sure = best.score >= min_score or (whole is not None and best.lexical >= 1.0)
         if best_coverage < min_coverage or not sure or best.terms < min_terms:
-            return None
+            return Claims([]) if answered_before else near_miss
         if DECISION in intent.asks:
             decisions = self.decisions(hits)
             if decisions is not None:
@@ -203,14 +241,13 @@ class Answerers:
         the question's topic: in the agenda item of the decision the register found without a count, or else in the
         item of the passage holding most of the question's key terms; then the lines that record that vote, quoted
         from the minutes: the tallies and the chair's declaration."""
-        min_terms = self._thresholds()[2]
         decided = uncounted.items if uncounted else set()
         if not decided and hits:
             top = max(hits[: self.settings.vote_passages], key=lambda h: answer_mod.coverage(topic_weights, h.chunk, self.stem))
             decided = {(top.chunk.paper_id, top.chunk.item)}
         for cand in scored:
             s = cand.sentence
-            if s.hit_rank >= self.settings.vote_passages or not is_vote_call(s.text) or cand.terms < min_terms:
+            if s.hit_rank >= self.settings.vote_passages or not is_vote_call(s.text):
                 continue
             if (s.chunk.paper_id, s.chunk.item) not in decided:
                 continue  # a vote on another item
@@ -278,6 +315,26 @@ def _tail(s: Sentence, most: int = 400) -> Sentence:
         return s
     tail = s.text[-most:]
     return replace(s, text=tail[tail.find(" ") + 1 :])
+
+
+def by_year(scored: list[Scored], asked: frozenset[int]) -> tuple[list[Scored], list[Scored]]:
+    """(the units that may answer for the years a question asks about, those naming only other years), each best
+    first. A unit naming no year may answer (its meeting's year is the one meant)."""
+    if not asked:
+        return scored, []
+    keep, others = [], []
+    for s in scored:
+        named = years_named(s.sentence.text)
+        (others if named and not named & asked else keep).append(s)
+    return keep, others
+
+
+def other_years_notice(elsewhen: list[Scored], shares: list[float], asked: frozenset[int]) -> str:
+    """'the passages found give it for 2021, 2022, not 2023': the years named by the units most on the question
+    (`shares`: how much of it each holds) that are nearest those asked (not the year of an Act they cite)."""
+    named = sorted(set().union(*(years_named(s.sentence.text) for s, v in zip(elsewhen, shares) if v == max(shares))))
+    near = [y for y in named if min(abs(y - a) for a in asked) <= 3] or named
+    return f"the passages found give it for {', '.join(map(str, near))}, not {', '.join(map(str, sorted(asked)))}"
 
 
 def _same(a: Scored, b: Scored) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
-from index.meta import DAY_MONTH_YEAR, MONTH_YEAR, MONTHS, find_dates
+from index.meta import DAY_MONTH_YEAR, MONTH_YEAR, MONTHS, find_dates, years_named
 from index.types import DocType
 
 FIGURE, DATE, PERSON, PLACE, DECISION, VOTE, COMMITMENT, REASON = "figure", "date", "person", "place", "decision", "vote", "commitment", "reason"
@@ -61,7 +61,7 @@ def date_hints(question: str) -> list[DateHint]:
 
 # What a question asks for, by how questions are worded.
 _ASKS: list[tuple[str, re.Pattern]] = [
-    (FIGURE, re.compile(r"\bhow (many|much)\b|\bwhat(?:\s+[\w'’-]+){0,4}?\s+(amount|number|percentage|figure|total|saving|cost|budget|sum|rate|pay|salary|range|price|fee|charge|grant|allocation|spend|spending|income|value|supply|capacity|funding|forecast|overspend|underspend|deficit|surplus|reserve|headroom|tax|levy|precept)s?\b", re.I)),
+    (FIGURE, re.compile(r"\bhow (many|much)\b|\bwhat(?:\s+[\w'’-]+){0,5}?\s+(amount|number|percentage|figure|total|saving|cost|budget|sum|rate|pay|salary|range|price|fee|charge|grant|allocation|spend|spending|income|value|supply|capacity|funding|forecast|overspend|underspend|deficit|surplus|reserve|headroom|tax|levy|precept)(?:s|ing)?\b", re.I)),
     (DATE, re.compile(r"\bwhen\b|\bwhat date\b|\bon what (day|date)\b|\bdeadlines?\b|\bby when\b|\btimetable\b|\btimescales?\b", re.I)),
     (PERSON, re.compile(r"\bwho\b|\bwhich (councillor|member|officer)\b", re.I)),
     (DECISION, re.compile(r"\b(agreed|decide|decided|resolved|decision|outcome|approved|resolution)\b", re.I)),
@@ -72,7 +72,8 @@ _ASKS: list[tuple[str, re.Pattern]] = [
         r"|\bwhat was the vote\b|\bvot(?:e|ed|ing)\b.*\b(result|outcome)\b|\b(result|outcome)\b.*\bvot(?:e|ed|ing)\b"
         r"|\bhow many votes\b|\bhow did\b.*\bvote\b|\bvotes (?:did|were|was|cast)\b", re.I)),
     (COMMITMENT, re.compile(r"\bpromis\w*|\bcommit(?:s|ted|ting|ment|ments)?\b|\bcome back\b|\breport back\b|\bupdate\b|\bdue\b|\bnext meeting\b", re.I)),
-    (PLACE, re.compile(r"\bwhere\b|\bvenue\b", re.I)),
+    # "where was the money to come from" asks for a source of funds, not a place
+    (PLACE, re.compile(r"\bwhere\b(?!.*\b(?:money|funds?|funding|budget|savings?|cost)\b)|\bvenue\b", re.I)),
     (REASON, re.compile(r"\bwhy\b|\bwhat (?:was|were|is|are) the reasons?\b|\bwhat caused\b|\bfor what reason\b", re.I)),
 ]
 
@@ -131,6 +132,7 @@ class Intent:
     question: str
     asks: frozenset[str] = frozenset()
     dates: tuple[DateHint, ...] = ()
+    years: frozenset[int] = frozenset()  # the years asked about, beyond meeting dates ("spend in 2023", "for 2025-26")
     doc_types: frozenset[DocType] = frozenset()
     councils: tuple[str, ...] = ()  # the known councils it names ("Kent's", "WECA")
     outcome: str | None = None  # "carried" or "lost": the votes a question wants ("which amendments were lost")
@@ -160,12 +162,15 @@ def parse(question: str, councils: Iterable[str] = ()) -> Intent:
     """Read what a question asks, which meetings, councils (of `councils`, the known ones) and kind of paper it
     names, and how papers word it."""
     asks = frozenset(kind for kind, rx in _ASKS if rx.search(question))
+    if REASON in asks and not re.search(r"\bhow (many|much)\b", question, re.IGNORECASE):
+        asks -= {FIGURE}  # "what were the reasons for the overspend" asks why, not how much
     q = question.lower()
     vote_result = VOTE in asks and bool(_VOTE_RESULT.search(q))
     wording = [words for rx, words in _WORDING if rx.search(question)]
     if vote_result:
         wording.append("carried lost abstain")
     dates = tuple(date_hints(question))
+    years = frozenset(years_named(question, periods_only=True))
     kinds = doc_types_named(question)
     named = tuple(sorted(name for name, rx in council_patterns(frozenset(councils)).items() if rx.search(question)))
     pieces = question_parts(question)
@@ -173,12 +178,13 @@ def parse(question: str, councils: Iterable[str] = ()) -> Intent:
     if len(pieces) > 1:
         # a part is about the meeting, council and kind of paper the whole question names, unless it names its own
         subs = [parse(p, councils) for p in pieces]
-        parts = tuple(replace(i, dates=i.dates or dates, councils=i.councils or named, doc_types=i.doc_types or kinds) for i in subs)
+        parts = tuple(replace(i, dates=i.dates or dates, years=i.years or years, councils=i.councils or named, doc_types=i.doc_types or kinds) for i in subs)
     return Intent(
         question=question,
         parts=parts,
         asks=asks,
         dates=dates,
+        years=years,
         doc_types=kinds,
         councils=named,
         outcome="lost" if re.search(r"\b(lost|defeated|rejected|fell|failed)\b", q) else "carried" if re.search(r"\b(carried|passed)\b", q) else None,

@@ -1,5 +1,7 @@
 """Ranking candidate sentences: key terms and what the question asks for every sentence, meaning for the best."""
 
+import pytest
+
 from index.types import Chunk, Span
 from qa.answer import Candidates
 from qa.intent import parse
@@ -91,3 +93,75 @@ def test_a_near_miss_abstains_and_says_why(tmp_path):
     answer = a.ask("How much did the council spend on Riverfest in 2023?")
     assert answer.abstained and "2023" in answer.notice, (answer.text, answer.notice)
     assert "mentions" not in a.ask("How much did the council spend on Riverfest in 2022?").notice  # 2022 is there
+
+
+RIVERFEST = """Festivals and events
+
+Spending on Riverfest was reported to the Council by year.
+
+In 2021 Riverfest cost €15,754.75.
+
+In 2022 Riverfest cost €321,821.62.
+
+The Festivals and Events Strategy 2023-2027 was noted.
+"""
+
+
+def test_units_naming_only_other_years_do_not_answer_for_the_year_asked(tmp_path):
+    from .conftest import index_texts
+
+    # the meeting is in 2023, so the year is in every passage's header: the rows name 2020-2022 only
+    a = index_texts(tmp_path / "c", {"council-2023-01-23.md": RIVERFEST})
+    answer = a.ask("How much did the council spend on Riverfest in 2023?")
+    assert answer.abstained and "not 2023" in answer.notice and "2022" in answer.notice, (answer.text, answer.notice)
+    answer = a.ask("How much did the council spend on Riverfest in 2022?")
+    assert not answer.abstained and "321,821.62" in answer.text, answer.text
+
+
+CONTENTS = (
+    "Budget monitoring\n\n1 | Revenue forecast overspend and headlines .................................... 3\n\n"
+    "2.1 The revenue forecast overspend is £23.3m for the year.\n"
+)
+PILOT = (
+    "Families First\n\nThe Family Help pilot will start in one cluster in November 2025.\n\n"
+    "The pilot will inform the wider roll-out of Family Help, planned for April 2026.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "name, text, question, wanted, unwanted",
+    [
+        # a contents line is never quoted (nor joined to the sentence after it)
+        ("cabinet-2025-01-30.md", CONTENTS, "How much is the revenue forecast overspend?", ["£23.3m"], ["...."]),
+        # a quote two parts would both take goes to the part whose terms it holds; the other part finds its own
+        ("cype-2025-10-28.md", PILOT, "When does the Family Help pilot start, and when is the wider roll-out planned?", ["November 2025", "April 2026"], []),
+    ],
+)
+def test_what_an_answer_quotes(tmp_path, name, text, question, wanted, unwanted):
+    from .conftest import index_texts
+
+    answer = index_texts(tmp_path / "c", {name: text}).ask(question)
+    assert all(w in answer.text for w in wanted) and not any(u in answer.text for u in unwanted), (answer.text, answer.notice)
+
+
+def test_each_part_of_a_two_part_question_is_fitted_to_its_own_items():
+    import importlib.util
+    from pathlib import Path
+
+    import numpy as np
+
+    from qa.answer import FEATURES
+
+    path = Path(__file__).resolve().parents[1] / "eval" / "fit_ranker.py"
+    spec = importlib.util.spec_from_file_location("fit_ranker", path)
+    fit = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fit)
+    texts = ["Mr Passmore proposed the amendment.", "Reduce the waste reserve by £1m.", "The meeting closed."]
+    lexical = FEATURES.index("lexical")
+    who, money = np.zeros((3, len(FEATURES))), np.zeros((3, len(FEATURES)))
+    who[:, lexical] = [0.9, 0.1, 0.0]  # "who moved the amendment": its terms are in the first unit
+    money[:, lexical] = [0.0, 0.8, 0.0]  # "where was the money to come from": in the second
+    items = ["Passmore", ["£1m", "1 million"]]
+    assert fit.assign_items(items, texts, [who, money]) == [["Passmore"], [["£1m", "1 million"]]]
+    assert fit.assign_items(items, texts, [who]) == [items]  # one part asks for everything
+    assert fit.assign_items(["nowhere"], texts, [who, money]) == [[], []]  # an item no unit holds labels nothing

@@ -20,6 +20,7 @@ from qa.intent import COMMITMENT, DATE, DECISION, FIGURE, PERSON, PLACE, REASON,
         ("What is the pay range for the top grade?", {FIGURE}),
         ("What is the indicative supply of 15-hour places?", {FIGURE}),
         ("What is Kent's Public Health grant for 2025-26?", {FIGURE}),
+        ("What is Kent's confirmed Public Health grant for 2025-26?", {FIGURE}),
         ("When is the next SEND transport update due?", {DATE, COMMITMENT}),
         ("By when must the plan be submitted?", {DATE}),
         ("What are the government deadlines for the plans?", {DATE}),
@@ -27,6 +28,8 @@ from qa.intent import COMMITMENT, DATE, DECISION, FIGURE, PERSON, PLACE, REASON,
         ("Who chaired the meeting?", {PERSON}),
         ("Which councillor asked about school places?", {PERSON}),
         ("Where was the meeting held?", {PLACE}),
+        ("Where was the money for the cameras meant to come from?", set()),  # a source of funds, not a place
+        ("What was the children's directorate forecasting?", {FIGURE}),
         ("What was agreed about SEND transport?", {DECISION}),
         ("What did the committee decide on the budget?", {DECISION}),
         ("Which budget amendments were lost on 13 February 2025?", {VOTE}),
@@ -168,3 +171,11 @@ def test_a_part_is_about_the_meeting_and_council_the_whole_question_names():
     assert second.question == "who put forward the amendment to it"
     assert second.dates == (DateHint(None, 3, 2025),) and second.councils == ("Kent County Council",)
     assert VOTE in second.asks and PERSON in second.asks
+
+
+def test_the_years_a_question_asks_about_beyond_the_meetings_it_names():
+    assert parse("How much did Limerick spend on Riverfest in 2023?").years == {2023}
+    assert parse("At the March 2026 meeting, what revenue spend was forecast for 2025/26?").years == {2025, 2026}
+    assert parse("What was agreed at the September 2025 meeting?").years == set()
+    i = parse("What rate did Limerick set for 2023, and who proposed it?")
+    assert [p.years for p in i.parts] == [{2023}, {2023}]  # a part is about the years the whole names

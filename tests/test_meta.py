@@ -102,3 +102,24 @@ def test_without_a_manifest_the_shared_corpus_has_its_four_councils_and_real_com
     }
     # WECA's joint-meeting papers name no committee in their text or file names: none is better than a wrong one
     assert by_folder["weca"][1] <= {"Overview and Scrutiny Committee", "Joint meeting - West of England Combined Authority Committee", None}
+
+
+@pytest.mark.parametrize(
+    "text, years, periods",
+    [
+        ("spend on Riverfest in 2023", {2023}, {2023}),
+        ("the 2025-26 net budget", {2025, 2026}, {2025, 2026}),
+        ("forecast for 2025/26", {2025, 2026}, {2025, 2026}),
+        ("the strategy 2023-2027", {2023}, {2023}),  # not a financial year: its first year only
+        ("for the year ending on 31st December, 2023, under the Act 2001,", {2001, 2023}, {2001}),
+        ("at the March 2026 meeting", {2026}, set()),  # a meeting date, not a period asked about
+        ("paper 2025-01-30.pdf", {2025}, set()),
+        ("£2023 and 2,023 and 1,2025", set(), set()),  # amounts, not years
+        ("2021 € 15,754.75", {2021}, {2021}),
+    ],
+)
+def test_the_years_a_text_names(text, years, periods):
+    from index.meta import years_named
+
+    assert years_named(text) == years
+    assert years_named(text, periods_only=True) == periods
