@@ -98,7 +98,9 @@ class Answerers:
         """Each part's claims. A quote that two parts would both take goes to the part whose own key terms it holds
         most ("... planned for April" to "when is the wider roll-out planned"); the other part looks again without it,
         and keeps it only when nothing else answers it as surely."""
-        found = [self.claims(part, hits, pool, whole=intent) for part in intent.parts]
+        # a part that its place in the whole question leaves unanswered is tried as a question of its own ("When is the
+        # next update due" of "When is the next update due, and what saving was it on track to deliver?")
+        found = [self.claims(part, hits, pool, whole=intent) or self.claims(part, hits, pool, one=True) for part in intent.parts]
         for i in range(len(found)):
             for j in range(i + 1, len(found)):
                 a, b = (c.sentences if c and not c.abstain else [] for c in (found[i], found[j]))
@@ -110,10 +112,10 @@ class Answerers:
                 found[loser] = self.claims(intent.parts[loser], hits, pool, whole=intent, taken=winner)
         return found
 
-    def claims(self, intent: Intent, hits: list[Hit], pool: Candidates, whole: Intent | None = None, taken: list[Scored] = ()) -> Claims | None:
+    def claims(self, intent: Intent, hits: list[Hit], pool: Candidates, whole: Intent | None = None, taken: list[Scored] = (), one: bool = False) -> Claims | None:
         """The first answerer's claims for a question (or one part of `whole`), or None when none answers it.
         `taken`: another part's quotes; this part is answered by another quote, or by theirs when no other is as
-        sure (one sentence can answer two parts)."""
+        sure (one sentence can answer two parts). A part (`whole` given, or `one`) is answered by one sentence."""
         cfg = self.settings
         weights = self.term_weights(intent.question)
         topic_weights = self.term_weights(whole.question) if whole else weights
@@ -163,7 +165,7 @@ class Answerers:
             decisions = self.decisions(hits)
             if decisions is not None:
                 return decisions
-        chosen = answer_mod.pick_sentences(scored, cfg, most=1 if whole else None)
+        chosen = answer_mod.pick_sentences(scored, cfg, most=1 if whole or one else None)
         # decisions always say which meeting and item they belong to; dates only when the quote has none
         return Claims(chosen, context=True if DECISION in intent.asks else (None if DATE in intent.asks else False))
 

@@ -19,7 +19,8 @@ from index.types import DocType
 FIGURE, DATE, PERSON, PLACE, DECISION, VOTE, COMMITMENT, REASON = "figure", "date", "person", "place", "decision", "vote", "commitment", "reason"
 
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({'|'.join(MONTHS)})\b(?!\s*,?\s*\d{{4}})", re.IGNORECASE)
-_MONTH_ONLY = re.compile(rf"\b({'|'.join(m for m in MONTHS if len(m) > 3)})\b(?!\s*,?\s*\d)", re.IGNORECASE)
+_BEFORE_MONTH = re.compile(r"\b(?:in|of|on|since|from|until|by|during|early|late|mid|end|start|beginning)\s+$", re.IGNORECASE)
+_MONTH_ONLY = re.compile(rf"\b({'|'.join(m for m in MONTHS if len(m) > 3 or m == 'may')})\b(?!\s*,?\s*\d)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,8 @@ def date_hints(question: str) -> list[DateHint]:
         hints.append(DateHint(int(m.group(1)), MONTHS[m.group(2).lower()], None))
     rest = _DAY_MONTH.sub(" ", rest)
     for m in _MONTH_ONLY.finditer(rest):
-        if m.group(1).lower() != "may":  # "may" is usually the verb
+        # "may" is usually the verb; "at the end of May", "in May" name the month
+        if m.group(1).lower() != "may" or (m.group(1) == "May" and _BEFORE_MONTH.search(rest[: m.start()])):
             hints.append(DateHint(None, MONTHS[m.group(1).lower()], None))
     return hints
 
@@ -62,7 +64,8 @@ def date_hints(question: str) -> list[DateHint]:
 # What a question asks for, by how questions are worded.
 _ASKS: list[tuple[str, re.Pattern]] = [
     (FIGURE, re.compile(r"\bhow (many|much)\b|\bwhat(?:\s+[\w'’-]+){0,5}?\s+(amount|number|percentage|figure|total|saving|cost|budget|sum|rate|pay|salary|range|price|fee|charge|grant|allocation|spend|spending|income|value|supply|capacity|funding|forecast|overspend|underspend|deficit|surplus|reserve|headroom|tax|levy|precept)(?:s|ing)?\b", re.I)),
-    (DATE, re.compile(r"\bwhen\b|\bwhat date\b|\bon what (day|date)\b|\bdeadlines?\b|\bby when\b|\btimetable\b|\btimescales?\b", re.I)),
+    # "when" asks a date where a question (or a part) starts with it, not in "what happened when they voted"
+    (DATE, re.compile(r"^\W*(?:from |since |until |by )?when\b|(?:[,;?]|\band)\s+(?:from |since |until |by )?when\b|\bwhat date\b|\bon what (day|date)\b|\bdeadlines?\b|\bby when\b|\btimetable\b|\btimescales?\b", re.I)),
     (PERSON, re.compile(r"\bwho\b|\bwhich (councillor|member|officer)\b", re.I)),
     (DECISION, re.compile(r"\b(agreed|decide|decided|resolved|decision|outcome|approved|resolution)\b", re.I)),
     # the council's own votes: motions, amendments, who moved them, how they fared ("voted in the youth

@@ -36,6 +36,9 @@ from qa.intent import COMMITMENT, DATE, DECISION, FIGURE, PERSON, PLACE, REASON,
         ("Who moved the motion on disposable vapes, and who put forward the amendment?", {PERSON, VOTE}),
         ("What was the vote on the devolution motion?", {VOTE}),
         ("When the council voted in January on devolution, what was the final result?", {DATE, VOTE}),
+        ("In July 2023, what happened when councillors voted on deferring the bye-laws?", {VOTE}),  # not a when-question
+        ("From when does the service move to adult social care?", {DATE}),
+        ("What is the status of the greenway, and when will consultants be brought in?", {DATE}),
         ("Who voted in the youth council elections?", {PERSON}),  # not a vote of the council's own
         ("What did officers promise to bring back to the committee?", {COMMITMENT}),
         ("Why was the number 73 bus withdrawn?", {REASON}),
@@ -54,6 +57,8 @@ def test_what_a_question_asks(question, asks):
         ("on 28 October", [DateHint(28, 10, None)]),
         ("on 23rd September 2025", [DateHint(23, 9, 2025)]),
         ("what may the council do", []),
+        ("May the council borrow in May?", [DateHint(None, 5, None)]),
+        ("when councillors met again at the end of May", [DateHint(None, 5, None)]),
         ("In the final budget put to full council in February 2025", [DateHint(None, 2, 2025)]),
     ],
 )
