@@ -63,8 +63,9 @@ class Answerers:
         self.settings = settings
         self.ranker = Ranker.load()
 
-    def answer(self, intent: Intent, hits: list[Hit]) -> Answer:
-        """The answer to a question from its retrieved passages, every quote verified on its page, or abstention."""
+    def answer(self, intent: Intent, hits: list[Hit], part_hits=None) -> Answer:
+        """The answer to a question from its retrieved passages, every quote verified on its page, or abstention.
+        `part_hits(part)`: the passages retrieved for one part of the question alone, for a part they answer."""
         pool = Candidates(hits, self.embedder, self.settings.dense_sentences)
         if not intent.parts:
             claims = self.claims(intent, hits, pool)
@@ -73,7 +74,7 @@ class Answerers:
                 answer.notice = claims.notice if claims else ""
                 return answer
             return build_answer(intent.question, [*hits, *claims.passages], claims.sentences, self.store, with_context=claims.context)
-        found = self.part_claims(intent, hits, pool)
+        found = self.part_claims(intent, hits, pool, part_hits)
         chosen: list[Scored] = []
         passages: list[Hit] = []
         unanswered: list[str] = []
@@ -94,13 +95,21 @@ class Answerers:
             answer.notice = "the papers don't answer: " + "; ".join(unanswered)
         return answer
 
-    def part_claims(self, intent: Intent, hits: list[Hit], pool: Candidates) -> list[Claims | None]:
+    def part_claims(self, intent: Intent, hits: list[Hit], pool: Candidates, part_hits=None) -> list[Claims | None]:
         """Each part's claims. A quote that two parts would both take goes to the part whose own key terms it holds
         most ("... planned for April" to "when is the wider roll-out planned"); the other part looks again without it,
         and keeps it only when nothing else answers it as surely."""
         # a part that its place in the whole question leaves unanswered is tried as a question of its own ("When is the
         # next update due" of "When is the next update due, and what saving was it on track to deliver?")
+        # next, when `part_hits` is given, with the passages retrieved for that part alone
         found = [self.claims(part, hits, pool, whole=intent) or self.claims(part, hits, pool, one=True) for part in intent.parts]
+        for k, part in enumerate(intent.parts):
+            if found[k] is None and part_hits is not None:
+                own = [h for h in part_hits(part) if all(h.chunk.id != g.chunk.id for g in hits)]
+                claims = self.claims(part, own, Candidates(own, self.embedder, self.settings.dense_sentences), one=True) if own else None
+                if claims is not None and not claims.abstain:
+                    claims.passages = [*own, *claims.passages]  # retrieved, for this part
+                    found[k] = claims
         for i in range(len(found)):
             for j in range(i + 1, len(found)):
                 a, b = (c.sentences if c and not c.abstain else [] for c in (found[i], found[j]))

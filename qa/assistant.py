@@ -104,6 +104,10 @@ class Assistant:
             raise CouncilQAError(f"the index at {self.settings.data_dir} is empty. Build one with: qa index PAPERS_DIR")
         intent = parse(question, self.retriever.councils())
         hits = self.retrieve(intent, filters, top_k)
+
+        def part_hits(part: Intent) -> list[Hit]:  # a part's own search, for a part the whole question's passages miss
+            return self.retrieve(part, filters, top_k)
+
         result = None
         if self.llm is not None and hits:
             run = GeneratedAnswer(question, hits, self.llm, self.store, self.settings.llm_timeout_s)
@@ -121,10 +125,10 @@ class Assistant:
                     result = run.answer(released)
                     result.notice = notice
                 else:
-                    result = self.answerers.answer(intent, hits)
+                    result = self.answerers.answer(intent, hits, part_hits)
                     result.mode, result.notice = "extractive-fallback", notice
             if result is None:
-                result = self.answerers.answer(intent, hits)
+                result = self.answerers.answer(intent, hits, part_hits)
                 result.mode = "extractive-fallback"
                 result.removed = [{"sentence": r.text, "reason": r.reason} for r in run.removed]
                 result.notice = "no generated sentence passed verification; showing the extractive answer"
@@ -134,7 +138,7 @@ class Assistant:
                 for piece in _sentences(result):
                     yield piece
         else:
-            result = self.answerers.answer(intent, hits)
+            result = self.answerers.answer(intent, hits, part_hits)
             for piece in _sentences(result):
                 yield piece
         result.latency_s = time.perf_counter() - started
