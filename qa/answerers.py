@@ -96,20 +96,24 @@ class Answerers:
         return answer
 
     def part_claims(self, intent: Intent, hits: list[Hit], pool: Candidates, part_hits=None) -> list[Claims | None]:
-        """Each part's claims. A quote that two parts would both take goes to the part whose own key terms it holds
-        most ("... planned for April" to "when is the wider roll-out planned"); the other part looks again without it,
-        and keeps it only when nothing else answers it as surely."""
-        # a part that its place in the whole question leaves unanswered is tried as a question of its own ("When is the
-        # next update due" of "When is the next update due, and what saving was it on track to deliver?")
-        # next, when `part_hits` is given, with the passages retrieved for that part alone
-        found = [self.claims(part, hits, pool, whole=intent) or self.claims(part, hits, pool, one=True) for part in intent.parts]
-        for k, part in enumerate(intent.parts):
-            if found[k] is None and part_hits is not None:
-                own = [h for h in part_hits(part) if all(h.chunk.id != g.chunk.id for g in hits)]
-                claims = self.claims(part, own, Candidates(own, self.embedder, self.settings.dense_sentences), one=True) if own else None
-                if claims is not None and not claims.abstain:
-                    claims.passages = [*own, *claims.passages]  # retrieved, for this part
-                    found[k] = claims
+        """Each part's claims (see `part`). A quote that two parts would both take goes to the part whose own key
+        terms it holds most ("... planned for April" to "when is the wider roll-out planned"); the other part looks
+        again without it, and keeps it only when nothing else answers it."""
+
+        def part(p: Intent, taken: list[Scored] = ()) -> Claims | None:
+            # in the whole question's context; else as a question of its own ("When is the next update due" of "When
+            # is the next update due, and what saving was it on track to deliver?"), over the passages found, then
+            # (`part_hits`) over those retrieved for it alone
+            claims = self.claims(p, hits, pool, whole=intent, taken=taken) or self.claims(p, hits, pool, taken=taken, one=True)
+            if claims is None and part_hits is not None:
+                own = [h for h in part_hits(p) if all(h.chunk.id != g.chunk.id for g in hits)]
+                mine = self.claims(p, own, Candidates(own, self.embedder, self.settings.dense_sentences), one=True) if own else None
+                if mine is not None and not mine.abstain:
+                    mine.passages = [*own, *mine.passages]  # retrieved, for this part
+                    claims = mine
+            return Claims([]) if claims is None and taken else claims  # answered by the other part's quote
+
+        found = [part(p) for p in intent.parts]
         for i in range(len(found)):
             for j in range(i + 1, len(found)):
                 a, b = (c.sentences if c and not c.abstain else [] for c in (found[i], found[j]))
@@ -118,7 +122,7 @@ class Answerers:
                     continue
                 x, y = shared[0]
                 loser, winner = (i, a) if x.lexical < y.lexical else (j, b)
-                found[loser] = self.claims(intent.parts[loser], hits, pool, whole=intent, taken=winner)
+                found[loser] = part(intent.parts[loser], taken=winner)
         return found
 
     def claims(self, intent: Intent, hits: list[Hit], pool: Candidates, whole: Intent | None = None, taken: list[Scored] = (), one: bool = False) -> Claims | None:
