@@ -17,5 +17,9 @@ class IndexMissing(CouncilQAError):
     """There is no index (or it is empty) where the settings point."""
 
 
+class BadFilter(CouncilQAError):
+    """A filter that can match nothing as given (a date range that ends before it starts)."""
+
+
 class StoreError(CouncilQAError):
     """The vector store could not be opened or written."""

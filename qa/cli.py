@@ -142,13 +142,15 @@ def ask(ctx, question, council, committee, date_from, date_to, doc_type, top_k, 
       qa ask "What was agreed about SEND transport at the September 2025 meeting?"
       qa ask "How many children were subject to child protection plans?" --council leicester --json
     """
+    with _known_errors():
+        filters = _filters(council, committee, date_from, date_to, doc_type)  # a bad range fails before the model loads
     assistant = _assistant(ctx)
     from .types import Answer
 
     with _known_errors():
         if stream and not as_json:
             result = None
-            for event in assistant.ask_stream(question, _filters(council, committee, date_from, date_to, doc_type), top_k):
+            for event in assistant.ask_stream(question, filters, top_k):
                 if isinstance(event, Answer):
                     result = event
                 else:
@@ -158,7 +160,7 @@ def ask(ctx, question, council, committee, date_from, date_to, doc_type, top_k, 
                 click.echo(f"({result.notice})")
             click.echo(render.sources_text(result).lstrip("\n"))
             return
-        result = assistant.ask(question, _filters(council, committee, date_from, date_to, doc_type), top_k)
+        result = assistant.ask(question, filters, top_k)
     if as_json:
         click.echo(json.dumps(render.answer_dict(result), ensure_ascii=False, indent=2))
     else:
@@ -172,9 +174,11 @@ def ask(ctx, question, council, committee, date_from, date_to, doc_type, top_k, 
 @click.pass_context
 def retrieve(ctx, question, council, committee, date_from, date_to, doc_type, top_k, as_json) -> None:
     """Show the passages retrieved for QUESTION, best first (no answer)."""
+    with _known_errors():
+        filters = _filters(council, committee, date_from, date_to, doc_type)
     assistant = _assistant(ctx)
     with _known_errors():
-        hits = assistant.retrieve(question, _filters(council, committee, date_from, date_to, doc_type), top_k)
+        hits = assistant.retrieve(question, filters, top_k)
     if as_json:
         click.echo(json.dumps([render.hit_dict(h) for h in hits], ensure_ascii=False, indent=2))
     else:
@@ -199,9 +203,11 @@ def decisions(ctx, topic, committee, date_from, date_to, limit, as_json) -> None
     """
     from .register import RecordFilters
 
+    with _known_errors():
+        filters = RecordFilters(committee=committee, date_from=date_from, date_to=date_to)
     assistant = _assistant(ctx)
     with _known_errors():
-        rows = assistant.decisions(topic, RecordFilters(committee=committee, date_from=date_from, date_to=date_to), limit)
+        rows = assistant.decisions(topic, filters, limit)
     if as_json:
         click.echo(json.dumps([render.record_dict(r) for r in rows], ensure_ascii=False, indent=2))
     else:

@@ -19,6 +19,7 @@ from llama_index.retrievers.bm25 import BM25Retriever
 from index.store import IndexStore, StoredRecord
 
 from .followup import Agendas, due_month
+from .types import check_dates
 
 
 @dataclass
@@ -29,6 +30,9 @@ class RecordFilters:
     date_from: date | None = None
     date_to: date | None = None
     due_before: date | None = None
+
+    def __post_init__(self) -> None:
+        check_dates(self.date_from, self.date_to)
 
     def matches(self, r: StoredRecord) -> bool:
         """Whether a record passes the filters."""

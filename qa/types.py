@@ -5,9 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from index.errors import BadFilter
 from index.types import Chunk, DocType
 
 ABSTAIN_TEXT = "The papers don't answer this."
+
+
+def check_dates(date_from: date | None, date_to: date | None) -> None:
+    """A meeting date range that ends before it starts matches nothing: say so rather than answer from nothing."""
+    if date_from and date_to and date_from > date_to:
+        raise BadFilter(f"the 'from' date {date_from.isoformat()} is after the 'to' date {date_to.isoformat()}")
 
 
 @dataclass
@@ -19,6 +26,9 @@ class Filters:
     date_from: date | None = None
     date_to: date | None = None
     doc_type: DocType | None = None
+
+    def __post_init__(self) -> None:
+        check_dates(self.date_from, self.date_to)
 
     def is_empty(self) -> bool:
         """True when nothing is filtered."""

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from index.errors import CouncilQAError
+from index.errors import BadFilter, CouncilQAError
 from index.types import DocType, item_name
 
 from . import render
@@ -49,14 +49,17 @@ def as_date(value: str, label: str) -> date | None:
 
 
 def parse_filters(council: str | None, committee: str | None, date_from: str, date_to: str, doc_type: str | None) -> Filters:
-    """Filter widgets -> Filters; a bad date is a message for the user."""
-    return Filters(
-        council=None if council in (None, "", ANY) else council,
-        committee=None if committee in (None, "", ANY) else committee,
-        date_from=as_date(date_from, "From"),
-        date_to=as_date(date_to, "To"),
-        doc_type=None if doc_type in (None, "", ANY) else DocType(doc_type),
-    )
+    """Filter widgets -> Filters; a bad date, or a range that ends before it starts, is a message for the user."""
+    try:
+        return Filters(
+            council=None if council in (None, "", ANY) else council,
+            committee=None if committee in (None, "", ANY) else committee,
+            date_from=as_date(date_from, "From"),
+            date_to=as_date(date_to, "To"),
+            doc_type=None if doc_type in (None, "", ANY) else DocType(doc_type),
+        )
+    except BadFilter as exc:
+        raise gr.Error(f"{str(exc)[:1].upper()}{str(exc)[1:]}") from None
 
 
 def citation_record(a: Answer) -> list[dict]:

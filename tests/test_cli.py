@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from qa.cli import cli
@@ -59,6 +60,16 @@ def test_ask_without_an_index_says_how_to_build_one(tmp_path):
 def test_bad_date_flag_names_the_option(papers):
     result = CliRunner().invoke(cli, ["ask", "x", "--from", "last week"])
     assert result.exit_code == 2 and "is not a date; use YYYY-MM-DD" in result.output
+
+
+@pytest.mark.parametrize("command", [["ask", "x"], ["retrieve", "x"], ["decisions"]])
+def test_a_date_range_ending_before_it_starts_is_refused_not_answered_from_nothing(tmp_path, command):
+    # refused before any index or model is touched: the data dir need not exist
+    args = ["--data-dir", str(tmp_path / "nothing"), *command, "--from", "2025-10-01", "--to", "2025-09-01"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1
+    assert "the 'from' date 2025-10-01 is after the 'to' date 2025-09-01" in result.output
+    assert "Traceback" not in result.output and "no index at" not in result.output
 
 
 def test_stats_and_retrieve(papers):

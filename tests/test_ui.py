@@ -47,6 +47,8 @@ def test_filters_from_widgets_and_bad_dates(assistant):
     assert f.council == "Testshire County Council" and f.committee is None and f.doc_type.value == "minutes"
     with pytest.raises(gr.Error, match="From must be a date"):
         parse_filters("Any", "Any", "September", "", "Any")
+    with pytest.raises(gr.Error, match="The 'from' date 2025-10-01 is after the 'to' date 2025-09-01"):
+        parse_filters("Any", "Any", "2025-10-01", "2025-09-01", "Any")
 
 
 def test_paper_html_is_shown_as_text_never_rendered(assistant):
