@@ -381,10 +381,26 @@ def serve(ctx, host: str | None, port: int | None) -> None:
     assistant = _assistant(ctx, create=True)
     host = host or assistant.settings.ui.host
     port = port or assistant.settings.ui.port
+    busy = _port_in_use(host, port)
+    if busy:
+        raise click.ClickException(f"cannot serve on {host}:{port}: {busy}; stop what uses it or pass --port")
     click.echo(f"councilqa UI: http://{host}:{port}  (Ctrl-C to stop)", err=True)
     with _known_errors():
         assistant.retriever.chunk_count()  # load the model and BM25 before the first question
         run(assistant, host, port)
+
+
+def _port_in_use(host: str, port: int) -> str:
+    """Why the UI could not listen on host:port ('' when it can), tried as the server will bind it."""
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: TIME_WAIT is no obstacle
+            sock.bind((host, port))
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return ""
 
 
 class _null:

@@ -72,6 +72,20 @@ def test_a_date_range_ending_before_it_starts_is_refused_not_answered_from_nothi
     assert "Traceback" not in result.output and "no index at" not in result.output
 
 
+def test_serve_on_a_port_in_use_says_so_and_never_announces_the_url():
+    import socket
+
+    runner = CliRunner()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = runner.invoke(cli, ["serve", "--host", "127.0.0.1", "--port", str(port)])
+    assert result.exit_code == 1
+    assert f"cannot serve on 127.0.0.1:{port}" in result.output and "--port" in result.output
+    assert "councilqa UI: http" not in result.output
+
+
 def test_stats_and_retrieve(papers):
     runner = CliRunner()
     runner.invoke(cli, ["index", "--quiet", str(papers)])
