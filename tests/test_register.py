@@ -234,6 +234,15 @@ def test_subject_of_a_commitment_and_matching_item_titles():
     assert subject_terms("It would first be reconsidered by the next meeting") == set()  # no subject: nothing to match
 
 
+def test_a_commitment_that_cannot_be_followed_names_what_its_paper_lacks():
+    from qa.followup import unknown
+
+    assert unknown("", "Cabinet", date(2025, 1, 30)) == "council not known"
+    assert unknown("Kent County Council", "", date(2025, 1, 30)) == "committee not known"
+    assert unknown("Kent County Council", "Cabinet", None) == "meeting date not known"
+    assert unknown("", "", None) == "council and committee and meeting date not known"
+
+
 def test_actions_say_what_later_papers_show(tmp_path):
     """A promise taken up by a later meeting's agenda, one with no later item, and 'the next meeting' as a date."""
     from qa.assistant import Assistant
