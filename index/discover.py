@@ -38,14 +38,16 @@ def file_hash(path: Path) -> str:
 
 
 def discover(paths: list[Path]) -> list[Found]:
-    """Every file under the given files and folders (hidden files and manifests skipped), sorted."""
+    """Every file under the given files and folders (hidden files and manifests skipped), sorted. A link that
+    leads to no file (broken, or a loop) is kept, so indexing reports it as unreadable with its reason."""
     found: list[Found] = []
     for given in paths:
         given = given.resolve()
         if given.is_dir():
             for path in sorted(given.rglob("*")):
                 rel_parts = path.relative_to(given).parts
-                if path.is_file() and path.name not in SKIP_NAMES and not any(p.startswith(".") for p in rel_parts):
+                dangling = path.is_symlink() and not path.exists()
+                if (path.is_file() or dangling) and path.name not in SKIP_NAMES and not any(p.startswith(".") for p in rel_parts):
                     found.append(Found(path, given))
         elif given.is_file():
             found.append(Found(given, given.parent))

@@ -129,6 +129,20 @@ def test_bad_files_are_reported_and_the_rest_indexed(papers):
     assert store.orphan_paper_ids() == set()
 
 
+def test_a_link_loop_or_broken_link_is_reported_with_its_reason_and_the_rest_indexed(papers):
+    (papers / "loop-a.pdf").symlink_to(papers / "loop-b.pdf")
+    (papers / "loop-b.pdf").symlink_to(papers / "loop-a.pdf")
+    (papers / "gone.pdf").symlink_to(papers / "deleted-long-ago.pdf")
+    (papers / "up").symlink_to(papers, target_is_directory=True)  # a folder link is not followed: no loop, no copy
+    store = _store()
+    report = build_index([papers], store, _options())
+    reasons = {s.source: s.reason for s in report.skipped}
+    assert set(reasons) == {"loop-a.pdf", "loop-b.pdf", "gone.pdf"}
+    assert "symbolic links" in reasons["loop-a.pdf"] and "No such file" in reasons["gone.pdf"]
+    assert all(r.startswith("cannot read file: ") for r in reasons.values())
+    assert len(report.added) == 3 and len(store.papers()) == 3 and not report.duplicates
+
+
 def test_a_crash_mid_index_leaves_no_half_paper(papers, monkeypatch):
     store = _store()
     calls = {"n": 0}
