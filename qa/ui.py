@@ -37,6 +37,13 @@ class Session:
     citations: list[dict] = field(default_factory=list)
 
 
+def user_error(message: str) -> gr.Error:
+    """A message for the user (a bad date, an empty question, a library error), not a fault in the server: shown
+    in the UI and logged as one line, without the traceback Gradio prints for other exceptions."""
+    log.info("told the user: %s", message)
+    return gr.Error(message, print_exception=False)
+
+
 def as_date(value: str, label: str) -> date | None:
     """A date typed into a field, or None if empty; a bad one is a message for the user naming the field."""
     value = (value or "").strip()
@@ -45,7 +52,7 @@ def as_date(value: str, label: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise gr.Error(f"{label} must be a date like 2025-09-23") from None
+        raise user_error(f"{label} must be a date like 2025-09-23") from None
 
 
 def parse_filters(council: str | None, committee: str | None, date_from: str, date_to: str, doc_type: str | None) -> Filters:
@@ -59,7 +66,7 @@ def parse_filters(council: str | None, committee: str | None, date_from: str, da
             doc_type=None if doc_type in (None, "", ANY) else DocType(doc_type),
         )
     except BadFilter as exc:
-        raise gr.Error(f"{str(exc)[:1].upper()}{str(exc)[1:]}") from None
+        raise user_error(f"{str(exc)[:1].upper()}{str(exc)[1:]}") from None
 
 
 def citation_record(a: Answer) -> list[dict]:
@@ -78,7 +85,7 @@ def ask_stream(assistant: Assistant, question: str, history: list, session: Sess
     session = session or Session()
     question = (question or "").strip()
     if not question:
-        raise gr.Error("Type a question about the papers first.")
+        raise user_error("Type a question about the papers first.")
     f = parse_filters(*filters)
     history = list(history or []) + [{"role": "user", "content": render.escape_md(question)}]
     yield history + [{"role": "assistant", "content": "Searching the papers…"}], gr.update(), session
@@ -91,7 +98,7 @@ def ask_stream(assistant: Assistant, question: str, history: list, session: Sess
                 shown = f"{shown} {render.escape_md(event)}".strip()
                 yield history + [{"role": "assistant", "content": shown}], gr.update(), session
     except CouncilQAError as exc:
-        raise gr.Error(str(exc)) from None  # library messages carry no paper text
+        raise user_error(str(exc)) from None  # library messages carry no paper text
     final = " ".join(render.answer_sentences_markdown(answer))
     if answer.notice:
         final = f"_{render.escape_md(answer.notice)}_\n\n{final}"
@@ -142,7 +149,7 @@ _feedback_lock = threading.Lock()
 def add_papers(assistant: Assistant, files: list | None, progress=gr.Progress()):
     """Index uploaded files; returns a Markdown summary and refreshed filter choices."""
     if not files:
-        raise gr.Error("Choose one or more PDF, HTML, Markdown or text files first.")
+        raise user_error("Choose one or more PDF, HTML, Markdown or text files first.")
     paths = [Path(f if isinstance(f, str) else f.name) for f in files]
 
     def tick(event: str, source: str, done: int, total: int) -> None:
@@ -180,7 +187,7 @@ def register_rows(
     try:
         rows = (assistant.decisions if what == "Decisions" else assistant.actions)((topic or "").strip() or None, filters, 200)
     except CouncilQAError as exc:
-        raise gr.Error(str(exc)) from None
+        raise user_error(str(exc)) from None
     out = []
     for r in rows:
         rec = r.record
@@ -292,7 +299,7 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             try:
                 return render.answer_dict(assistant.ask(question, parse_filters(council, committee, date_from, date_to, doc_type)))
             except CouncilQAError as exc:
-                raise gr.Error(str(exc)) from None
+                raise user_error(str(exc)) from None
 
         gr.api(api_ask, api_name="ask")
         sources.change(lambda label, s: show_source(assistant, label, s), [sources, session], [page_image, page_note], api_name=False)
