@@ -163,12 +163,15 @@ def add_papers(assistant: Assistant, files: list | None, progress=gr.Progress())
         lines.append(f"- already indexed: {render.escape_md(source)} (same content as {render.escape_md(first)})")
     for s in report.skipped:
         lines.append(f"- not indexed: {render.escape_md(s.source)}: {render.escape_md(s.reason)}")
+    return ("\n".join(lines), *current_choices(assistant))
+
+
+def current_choices(assistant: Assistant) -> tuple:
+    """The Ask tab's council and committee menus and the register's committee menu, as the index holds them now
+    (after an upload, and on every page load, so papers another process indexed are offered too)."""
     choices = assistant.filter_choices()
-    return (
-        "\n".join(lines),
-        gr.update(choices=[ANY, *choices["councils"]]),
-        gr.update(choices=[ANY, *choices["committees"]]),
-    )
+    committees = [ANY, *choices["committees"]]
+    return gr.update(choices=[ANY, *choices["councils"]]), gr.update(choices=committees), gr.update(choices=committees)
 
 
 REGISTER_COLUMNS = ["Meeting", "Committee", "Item", "Kind / due", "Text", "Votes, or who and later papers", "Page"]
@@ -255,7 +258,8 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             with gr.Row():
                 what = gr.Radio(["Decisions", "Actions"], value="Decisions", label="Show", elem_id="r-what")
                 topic = gr.Textbox(label="Topic", placeholder="e.g. SEND transport", elem_id="r-topic")
-                r_committee = gr.Dropdown([ANY, *choices["committees"]], value=ANY, label="Committee")
+                # any committee the index holds now, not only those at start-up (the register matches part of a name)
+                r_committee = gr.Dropdown([ANY, *choices["committees"]], value=ANY, label="Committee", allow_custom_value=True)
                 r_from = gr.Textbox(label="Meetings from (YYYY-MM-DD)")
                 r_to = gr.Textbox(label="Meetings to (YYYY-MM-DD)")
                 r_due = gr.Textbox(label="Actions due before (YYYY-MM-DD)", elem_id="r-due")
@@ -307,7 +311,10 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             save_feedback(assistant, s, data)
 
         chatbot.like(on_like, [session], None, api_name=False)
-        add.click(lambda f, progress=gr.Progress(): add_papers(assistant, f, progress), [files], [added, council, committee], api_name=False)
+        add.click(
+            lambda f, progress=gr.Progress(): add_papers(assistant, f, progress), [files], [added, council, committee, r_committee], api_name=False
+        )
+        demo.load(lambda: current_choices(assistant), None, [council, committee, r_committee], api_name=False, queue=False)
     return demo
 
 

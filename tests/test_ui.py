@@ -83,13 +83,32 @@ def test_adding_papers_reports_new_duplicate_and_bad_files(assistant, tmp_path):
     new = tmp_path / "extra.md"
     new.write_text("Testshire County Council\nThe ferry timetable changes on 1 March 2026.\n", encoding="utf-8")
     files = [str(new), str(FIXTURES / "papers" / "testshire-transport-2025-10-28-pack.pdf"), str(FIXTURES / "bad" / "scanned.pdf")]
-    summary, _, _ = add_papers(assistant, files, progress=lambda *a, **k: None)
+    summary, *_ = add_papers(assistant, files, progress=lambda *a, **k: None)
     assert "indexed: extra.md" in summary
     assert "already indexed: testshire-transport-2025-10-28-pack.pdf" in summary
     assert "not indexed: scanned.pdf: no text layer" in summary
     assert sorted(p.name for p in (Path(assistant.settings.data_dir) / "uploads").iterdir()) == ["extra.md"]
     answer = assistant.ask("When does the ferry timetable change?")
     assert "1 March 2026" in answer.text  # searchable at once
+
+
+def test_menus_offer_what_another_process_indexed_since_start_up(assistant, tmp_path):
+    """The UI's council and committee menus (Ask and the register) are read from the index on each page load."""
+    from qa.assistant import Assistant
+    from qa.ui import current_choices
+
+    before = [u["choices"] for u in current_choices(assistant)]
+    assert "Otherton Borough Council" not in before[0]
+    other = tmp_path / "otherton"
+    other.mkdir()
+    (other / "minutes.md").write_text("Ferry minutes\n\nThe ferry timetable changes on 1 March 2026.\n", encoding="utf-8")
+    (other / "manifest.csv").write_text(
+        "filename,council,committee,meeting_date,document_type\nminutes.md,Otherton Borough Council,Harbour Board,2026-02-01,minutes\n",
+        encoding="utf-8",
+    )
+    Assistant(assistant.settings).index([other])  # as `qa index` in another process would
+    councils, committees, register_committees = (u["choices"] for u in current_choices(assistant))
+    assert "Otherton Borough Council" in councils and "Harbour Board" in committees and "Harbour Board" in register_committees
 
 
 def test_pdf_route_serves_indexed_papers_only(assistant):
