@@ -25,14 +25,14 @@ from index.store import IndexStore, StoredRecord
 ON_AGENDA = "on a later agenda"
 OPEN = "no later item found"
 NO_LATER = "no later papers indexed"
-UNKNOWN = "not known"  # "<what is missing> not known": see `unknown`
 
 
 def unknown(council: str, committee: str, when: date | None) -> str:
     """Why a commitment cannot be followed: exactly what its paper lacks ('council not known'), never a guess
     that blames a committee or a date the row shows."""
     missing = [name for name, value in (("council", council), ("committee", committee), ("meeting date", when)) if not value]
-    return f"{' and '.join(missing) or 'the body that met'} {UNKNOWN}"
+    return f"{' and '.join(missing) or 'the body that met'} not known"
+
 
 # where a commitment's subject ends: "X would be added ...", "Update to come to ...", "X to be notified"
 _SUBJECT_END = re.compile(
@@ -183,7 +183,7 @@ class Agendas:
         body = body_key(r.council, r.committee)
         when = r.record.meeting_date
         if body is None or when is None:
-            return FollowUp(unknown(*(body or (r.council, r.committee)), when))
+            return FollowUp(unknown(r.council, r.committee, when))
         nxt = self._next(data, body, when)
         if nxt is None:
             return FollowUp(NO_LATER)
