@@ -44,7 +44,8 @@ class IndexOptions:
     chunk: ChunkOptions = field(default_factory=ChunkOptions)
 
 
-# progress(event, source, done, total): event is "start", "indexed", "unchanged", "failed", "removed"
+# progress(event, source, done, total): event is "start", "indexed", "unchanged", "failed", "removed", or
+# "waiting" (source: who else is writing the index) before this run may start
 Progress = Callable[[str, str, int, int], None]
 
 
@@ -115,6 +116,17 @@ def agreed_meta(found: list[Found], hashes: dict[Path, str], store: IndexStore, 
     return out
 
 
+def embed_and_store(store: IndexStore, embedder, paper_id: str, chunks: list) -> list:
+    """Embed a paper's chunks and its decision/commitment records and add them to Chroma; returns the records
+    (the catalog row that makes them live is the caller's to commit)."""
+    texts = [c.to_node().get_content(metadata_mode=MetadataMode.EMBED) for c in chunks]
+    store.add_chunks(chunks, embedder.get_text_embedding_batch(texts))
+    records = extract_records(chunks)
+    if records:
+        store.add_record_embeddings(paper_id, records, embedder.get_text_embedding_batch([r.search_text() for r in records]))
+    return records
+
+
 def build_index(
     paths: list[Path],
     store: IndexStore,
@@ -122,20 +134,29 @@ def build_index(
     manifests: list[Path] | None = None,
     prune: bool = False,
     progress: Progress | None = None,
+    wait: bool = True,
 ) -> IndexReport:
-    """Index files and folders into `store`; unchanged papers cost a hash, changed ones are replaced."""
-    options = options or IndexOptions()
+    """Index files and folders into `store`; unchanged papers cost a hash, changed ones are replaced.
+
+    The whole run holds the index's write lock: another writer makes it wait (`progress("waiting", ...)`),
+    or with `wait=False` raise IndexBusy.
+    """
+    progress = progress or (lambda *a: None)
+    doing = f"indexing {paths[0]}" + (f" and {len(paths) - 1} more" if len(paths) > 1 else "") if paths else "indexing"
+    with store.writing(doing, wait=wait, on_wait=lambda other: progress("waiting", other.describe(), 0, 0)):
+        return _build(paths, store, options or IndexOptions(), manifests, prune, progress)
+
+
+def _build(paths: list[Path], store: IndexStore, options: IndexOptions, manifests: list[Path] | None, prune: bool, progress: Progress) -> IndexReport:
     report = IndexReport()
     started = time.perf_counter()
-    progress = progress or (lambda *a: None)
-
     built_with = store.get_info("embed_model")
     if built_with and built_with != options.embed_model:
         raise CouncilQAError(
             f"the index at {store.config.data_dir} was built with embedding model {built_with}, not "
             f"{options.embed_model}; use a new data directory or delete this one"
         )
-    orphans = store.orphan_paper_ids()
+    orphans = store.orphan_paper_ids()  # no other writer is live (we hold the lock): these are a dead run's
     if orphans:
         log.info("removing chunks of %d interrupted or replaced papers", len(orphans))
         store.delete_paper_chunks(sorted(orphans))
@@ -185,12 +206,7 @@ def build_index(
             if embedder is None:
                 embedder = load_embedder(options.embed_model, options.embed_batch_size)
                 store.set_info("embed_model", options.embed_model)
-            texts = [c.to_node().get_content(metadata_mode=MetadataMode.EMBED) for c in chunks]
-            embeddings = embedder.get_text_embedding_batch(texts)
-            store.add_chunks(chunks, embeddings)
-            records = extract_records(chunks)
-            if records:
-                store.add_record_embeddings(paper.id, records, embedder.get_text_embedding_batch([r.search_text() for r in records]))
+            records = embed_and_store(store, embedder, paper.id, chunks)
             store.commit_paper(paper, pages, len(chunks), replaces=previous.id if previous else None, records=records)
             if previous:
                 store.delete_paper_chunks([previous.id])

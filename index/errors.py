@@ -23,3 +23,11 @@ class BadFilter(CouncilQAError):
 
 class StoreError(CouncilQAError):
     """The vector store could not be opened or written."""
+
+
+class IndexBusy(CouncilQAError):
+    """Another process is writing the index and this one was asked not to wait."""
+
+
+class DamagedIndex(StoreError):
+    """The embedded Chroma files are damaged (opening them would crash the process); `qa doctor --repair` rebuilds."""

@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import json
 import logging
+import pickle
 import sqlite3
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
+from types import SimpleNamespace
 from pathlib import Path
 
-from .errors import IndexMissing, StoreError
 from .decisions import Record
+from .errors import DamagedIndex, IndexMissing, StoreError
+from .lock import ChromaGate, WriteLock
 from .types import Chunk, DocType, Page, Paper, PaperMeta
 
 log = logging.getLogger(__name__)
@@ -82,44 +87,81 @@ class IndexStore:
             raise IndexMissing(f"no index at {data_dir}. Build one with: qa index PAPERS_DIR")
         data_dir.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(str(catalog), check_same_thread=False, timeout=30)
+        self.db.execute("PRAGMA journal_mode=WAL")  # readers in other processes never wait for a writer's commit
         self.db.executescript(SCHEMA)
-        self._client = None
-        self._collection = None
-        self._records_collection = None
+        self.gate = ChromaGate(
+            None if config.chroma_host else data_dir, self._open_client, self._forget_client, self._epoch, self._bump_epoch
+        )
+        self._collections: dict[str, object] = {}
+        self._collections_of = None
 
     # ------------------------------------------------------------ chroma
-    @property
-    def client(self):
-        """The Chroma client: embedded PersistentClient by default, HttpClient when a host is set."""
-        if self._client is None:
-            import chromadb
-            from chromadb.config import Settings as ChromaSettings
-
-            chroma_settings = ChromaSettings(anonymized_telemetry=False)
-            try:
-                if self.config.chroma_host:
-                    self._client = chromadb.HttpClient(
-                        host=self.config.chroma_host, port=self.config.chroma_port, settings=chroma_settings
-                    )
-                else:
-                    self._client = chromadb.PersistentClient(
-                        path=str(Path(self.config.data_dir) / "chroma"), settings=chroma_settings
-                    )
-            except Exception as exc:  # chromadb raises many types; name the place and the cause
-                where = (
-                    f"Chroma server {self.config.chroma_host}:{self.config.chroma_port}"
-                    if self.config.chroma_host
-                    else f"{self.config.data_dir}/chroma"
+    def _open_client(self):
+        """A new Chroma client: embedded PersistentClient by default, HttpClient when a host is set."""
+        if not self.config.chroma_host:
+            damage = chroma_damage(Path(self.config.data_dir) / "chroma")
+            if damage:  # opening it would crash the process in Chroma's native code: say so instead
+                raise DamagedIndex(
+                    f"the Chroma index at {self.config.data_dir}/chroma is damaged ({damage}); "
+                    f"run `qa --data-dir {self.config.data_dir} doctor --repair` to rebuild it from the catalog"
                 )
-                raise StoreError(f"cannot open the Chroma index at {where}: {exc}") from exc
-        return self._client
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
 
-    def _get_collection(self, name: str):
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        try:
+            if self.config.chroma_host:
+                return chromadb.HttpClient(host=self.config.chroma_host, port=self.config.chroma_port, settings=chroma_settings)
+            path = str(Path(self.config.data_dir) / "chroma")
+            self._forget_client(SimpleNamespace(_identifier=path))  # never another store's cached copy of the segments
+            return chromadb.PersistentClient(path=path, settings=chroma_settings)
+        except Exception as exc:  # chromadb raises many types; name the place and the cause
+            where = (
+                f"Chroma server {self.config.chroma_host}:{self.config.chroma_port}"
+                if self.config.chroma_host
+                else f"{self.config.data_dir}/chroma"
+            )
+            raise StoreError(f"cannot open the Chroma index at {where}: {exc}") from exc
+
+    @staticmethod
+    def _forget_client(client) -> None:
+        """Drop chromadb's cached system for a stale embedded client, so the next one reads the disk afresh
+        (chromadb shares one system per path within a process; the old one is freed with its last user)."""
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        key = getattr(client, "_identifier", None)
+        SharedSystemClient._identifier_to_system.pop(key, None)
+        SharedSystemClient._identifier_to_refcount.pop(key, None)
+
+    def _epoch(self) -> int:
+        return int(self.get_info("chroma_epoch") or 0)
+
+    def _bump_epoch(self) -> int:
+        with self.db:
+            self.db.execute(
+                "INSERT INTO info(key, value) VALUES ('chroma_epoch', '1') "
+                "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+            )
+        return self._epoch()
+
+    @contextmanager
+    def chroma(self, name: str | None = None, write: bool = False):
+        """A Chroma collection of this index (the chunks', or `name`), current with every process's writes, for
+        the calls made inside the block; `write=True` before changing it (index.lock.ChromaGate)."""
+        with self.gate.use(write) as client:
+            if self._collections_of is not client:
+                self._collections, self._collections_of = {}, client
+            name = name or self.config.collection
+            if name not in self._collections:
+                self._collections[name] = self._get_collection(client, name)
+            yield self._collections[name]
+
+    def _get_collection(self, client, name: str):
         metadata = {"hnsw:space": "cosine"}
         if self.config.chroma_host:  # a server may hold other indexes' collections: mark ours
             metadata[OWNER_KEY] = self.index_id()
         try:
-            collection = self.client.get_or_create_collection(name, metadata=metadata, embedding_function=None)
+            collection = client.get_or_create_collection(name, metadata=metadata, embedding_function=None)
         except Exception as exc:
             raise StoreError(f"cannot open Chroma collection {name}: {exc}") from exc
         if self.config.chroma_host:
@@ -147,16 +189,17 @@ class IndexStore:
 
     @property
     def collection(self):
-        """The Chroma collection of chunks."""
-        if self._collection is None:
-            self._collection = self._get_collection(self.config.collection)
-        return self._collection
+        """The Chroma collection of chunks, for inspection (the store's own calls go through `chroma()`)."""
+        with self.chroma() as collection:
+            return collection
 
-    def vector_store(self):
-        """The collection wrapped as a llama-index ChromaVectorStore."""
-        from llama_index.vector_stores.chroma import ChromaVectorStore
+    def vector_store(self, records: bool = False):
+        """The chunks' (or records') collection as a llama-index ChromaVectorStore whose calls go through the gate."""
+        return _gated_store_class()(self, f"{self.config.collection}_records" if records else None)
 
-        return ChromaVectorStore(chroma_collection=self.collection)
+    def writing(self, doing: str, wait: bool = True, on_wait=None) -> WriteLock:
+        """The index's write lock (index.lock.WriteLock): hold it for a whole batch of changes."""
+        return WriteLock(self.config.data_dir, doing, wait=wait, on_wait=on_wait)
 
     def add_chunks(self, chunks: list[Chunk], embeddings: list[list[float]]) -> None:
         """Upsert chunks with their embeddings through llama-index's Chroma store."""
@@ -165,48 +208,79 @@ class IndexStore:
             node = chunk.to_node()
             node.embedding = emb
             nodes.append(node)
+        store = self.vector_store()
         for start in range(0, len(nodes), 1000):
-            self.vector_store().add(nodes[start : start + 1000])
+            store.add(nodes[start : start + 1000])
 
     def delete_paper_chunks(self, paper_ids: list[str]) -> None:
         """Remove every chunk (and record embedding) of these papers from Chroma."""
         for pid in paper_ids:
-            self.collection.delete(where={"paper_id": pid})
-            self.records_collection.delete(where={"paper_id": pid})
+            with self.chroma(write=True) as chunks:
+                chunks.delete(where={"paper_id": pid})
+            with self.chroma(self._records_name, write=True) as records:
+                records.delete(where={"paper_id": pid})
+
+    @property
+    def _records_name(self) -> str:
+        return f"{self.config.collection}_records"
+
+    def chroma_ids(self, records: bool = False) -> dict[str, int]:
+        """Chunks (or record embeddings) in Chroma per paper id, orphans included: what `qa doctor` compares
+        with the catalog."""
+        counts: dict[str, int] = {}
+        with self.chroma(self._records_name if records else None) as collection:
+            total = collection.count()
+            for offset in range(0, total, 5000):
+                got = collection.get(include=["metadatas"], limit=5000, offset=offset)
+                for m in got["metadatas"]:
+                    pid = (m or {}).get("paper_id", "")
+                    counts[pid] = counts.get(pid, 0) + 1
+        return counts
 
     def all_chunks(self, text: bool = True) -> list[Chunk]:
         """Every chunk of every catalogued paper (orphans left out), in paper and position order; with
         text=False only their metadata (meeting, item, pages), which is cheaper to read."""
         live = self.paper_ids()
         out: list[Chunk] = []
-        total = self.collection.count()
         include = ["documents", "metadatas"] if text else ["metadatas"]
-        for offset in range(0, total, 5000):
-            got = self.collection.get(include=include, limit=5000, offset=offset)
-            docs = got["documents"] if text else [""] * len(got["ids"])
-            for cid, doc, meta in zip(got["ids"], docs, got["metadatas"]):
-                if meta and meta.get("paper_id") in live:
-                    out.append(Chunk.from_metadata(cid, doc or "", meta))
+        with self.chroma() as collection:
+            total = collection.count()
+            for offset in range(0, total, 5000):
+                got = collection.get(include=include, limit=5000, offset=offset)
+                docs = got["documents"] if text else [""] * len(got["ids"])
+                for cid, doc, meta in zip(got["ids"], docs, got["metadatas"]):
+                    if meta and meta.get("paper_id") in live:
+                        out.append(Chunk.from_metadata(cid, doc or "", meta))
         out.sort(key=lambda c: (c.paper_id, c.position))
         return out
 
     def get_chunk(self, chunk_id: str) -> Chunk | None:
         """One chunk by id."""
-        got = self.collection.get(ids=[chunk_id], include=["documents", "metadatas"])
+        with self.chroma() as collection:
+            got = collection.get(ids=[chunk_id], include=["documents", "metadatas"])
         if not got["ids"]:
             return None
         return Chunk.from_metadata(got["ids"][0], got["documents"][0] or "", got["metadatas"][0])
 
     def orphan_paper_ids(self) -> set[str]:
         """Paper ids that have chunks in Chroma but no catalog row."""
-        seen: set[str] = set()
-        total = self.collection.count()
-        for offset in range(0, total, 5000):
-            got = self.collection.get(include=["metadatas"], limit=5000, offset=offset)
-            seen.update(m.get("paper_id", "") for m in got["metadatas"] if m)
-        return seen - self.paper_ids()
+        return set(self.chroma_ids()) - self.paper_ids()
+
+    def set_chroma_aside(self) -> Path:
+        """Move a damaged embedded Chroma directory out of the way (kept, renamed); the next open starts empty."""
+        chroma_dir = Path(self.config.data_dir) / "chroma"
+        kept = chroma_dir.with_name(f"chroma.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+        chroma_dir.rename(kept)  # not through the gate: opening these files is what crashes
+        self.gate.client = None
+        self._collections, self._collections_of = {}, None
+        self._bump_epoch()  # every other process reopens
+        return kept
 
     # ------------------------------------------------------------ catalog
+    def record_counts(self) -> dict[str, int]:
+        """Decision/commitment records per paper in the catalog."""
+        return dict(self.db.execute("SELECT paper_id, COUNT(*) FROM records GROUP BY paper_id").fetchall())
+
     def paper_ids(self) -> set[str]:
         """Ids of fully indexed papers."""
         return {row[0] for row in self.db.execute("SELECT id FROM papers")}
@@ -301,19 +375,13 @@ class IndexStore:
         """Store record embeddings (for topic search) in a second collection beside the chunks."""
         if not records:
             return
-        self.records_collection.upsert(
-            ids=[record_id(paper_id, n) for n in range(len(records))],
-            embeddings=embeddings,
-            documents=[r.text for r in records],
-            metadatas=[{"paper_id": paper_id, "n": n, "type": r.type} for n, r in enumerate(records)],
-        )
-
-    @property
-    def records_collection(self):
-        """The Chroma collection of decision/commitment record embeddings."""
-        if self._records_collection is None:
-            self._records_collection = self._get_collection(f"{self.config.collection}_records")
-        return self._records_collection
+        with self.chroma(self._records_name, write=True) as collection:
+            collection.upsert(
+                ids=[record_id(paper_id, n) for n in range(len(records))],
+                embeddings=embeddings,
+                documents=[r.text for r in records],
+                metadatas=[{"paper_id": paper_id, "n": n, "type": r.type} for n, r in enumerate(records)],
+            )
 
     def pages(self, paper_id: str) -> list[Page]:
         """The stored page texts of a paper, in order."""
@@ -359,8 +427,54 @@ class IndexStore:
         }
 
     def close(self) -> None:
-        """Close the catalog connection."""
+        """Close the catalog connection and forget the Chroma client."""
+        if self.gate.client is not None and not self.config.chroma_host:
+            self._forget_client(self.gate.client)
+        self.gate.client = None
         self.db.close()
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    def find_class(self, module, name):  # Chroma's segment metadata is plain dicts, lists and numbers
+        raise pickle.UnpicklingError(f"unexpected type {module}.{name}")
+
+
+def chroma_damage(chroma_dir: Path) -> str | None:
+    """Why an embedded Chroma directory cannot be opened safely, or None; read without chromadb.
+
+    The damage two processes writing at once leave (issue 15): a vector segment that holds fewer vectors than
+    the collection's metadata lists, with too few operations queued after it to catch up. Chroma's native code
+    then crashes the process on the first query instead of raising.
+    """
+    db = chroma_dir / "chroma.sqlite3"
+    if not db.exists():
+        return None
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
+        try:
+            segments = con.execute(
+                "SELECT v.id, c.id, c.name, m.id FROM segments v JOIN collections c ON c.id = v.collection "
+                "JOIN segments m ON m.collection = c.id AND m.scope = 'METADATA' WHERE v.scope = 'VECTOR'"
+            ).fetchall()
+            for vector_id, collection_id, name, metadata_id in segments:
+                saved = chroma_dir / vector_id / "index_metadata.pickle"
+                if not saved.exists():
+                    continue  # nothing persisted yet: the queue holds everything
+                with open(saved, "rb") as f:
+                    held = len(_PlainUnpickler(f).load().get("id_to_label") or {})
+                row = con.execute("SELECT seq_id FROM max_seq_id WHERE segment_id = ?", (vector_id,)).fetchone()
+                after = int(row[0]) if row else 0
+                queued = con.execute(
+                    "SELECT COUNT(*) FROM embeddings_queue WHERE seq_id > ? AND topic LIKE ?", (after, f"%{collection_id}")
+                ).fetchone()[0]
+                listed = con.execute("SELECT COUNT(*) FROM embeddings WHERE segment_id = ?", (metadata_id,)).fetchone()[0]
+                if held + queued < listed:
+                    return f"collection {name}: its vector segment holds {held:,} of {listed:,} vectors"
+        finally:
+            con.close()
+    except (sqlite3.DatabaseError, OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError) as exc:
+        return f"its files cannot be read: {exc}"
+    return None
 
 
 def _row_to_paper(row) -> CatalogPaper:
@@ -411,3 +525,42 @@ def _row_to_record(row) -> StoredRecord:
         mover=mover, seconder=seconder, votes=json.loads(votes) if votes else {}, due=due, who=who,
     )
     return StoredRecord(pid, n, rec, source, council or "", committee or "")
+
+
+@cache
+def _gated_store_class():
+    """llama-index's ChromaVectorStore, each call made through the owning IndexStore's gate (built on first use, so
+    importing this module stays free of llama-index's Chroma integration)."""
+    from llama_index.vector_stores.chroma import ChromaVectorStore
+    from pydantic import PrivateAttr
+
+    class GatedChromaVectorStore(ChromaVectorStore):
+        _owner: object = PrivateAttr()
+        _name: str | None = PrivateAttr()
+
+        def __init__(self, owner: IndexStore, name: str | None = None):
+            with owner.chroma(name) as collection:
+                super().__init__(chroma_collection=collection)
+            self._owner, self._name = owner, name
+
+        def _call(self, method, write: bool, *args, **kwargs):
+            with self._owner.chroma(self._name, write=write) as collection:
+                self._collection = collection
+                return method(*args, **kwargs)
+
+        def query(self, query, **kwargs):
+            return self._call(super().query, False, query, **kwargs)
+
+        def get_nodes(self, *args, **kwargs):
+            return self._call(super().get_nodes, False, *args, **kwargs)
+
+        def add(self, nodes, **kwargs):
+            return self._call(super().add, True, nodes, **kwargs)
+
+        def delete(self, ref_doc_id, **kwargs):
+            return self._call(super().delete, True, ref_doc_id, **kwargs)
+
+        def delete_nodes(self, *args, **kwargs):
+            return self._call(super().delete_nodes, True, *args, **kwargs)
+
+    return GatedChromaVectorStore

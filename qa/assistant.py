@@ -6,8 +6,10 @@ import shutil
 import time
 from pathlib import Path
 
+from index import doctor
 from index.build import Progress, build_index
 from index.discover import file_hash
+from index.doctor import Checkup
 from index.embed import load_embedder
 from index.errors import CouncilQAError
 from index.store import IndexStore, StoredRecord
@@ -50,9 +52,22 @@ class Assistant:
             self._retriever = HybridRetriever(self.store, self.embedder, self.settings.retrieval)
         return self._retriever
 
-    def index(self, paths: list[Path], manifests: list[Path] | None = None, prune: bool = False, progress: Progress | None = None) -> IndexReport:
-        """Index files and folders (see index.build.build_index)."""
-        return build_index(paths, self.store, self.settings.index.to_options(), manifests=manifests, prune=prune, progress=progress)
+    def index(
+        self,
+        paths: list[Path],
+        manifests: list[Path] | None = None,
+        prune: bool = False,
+        progress: Progress | None = None,
+        wait: bool = True,
+    ) -> IndexReport:
+        """Index files and folders (see index.build.build_index: one writer at a time, `wait` or IndexBusy)."""
+        return build_index(paths, self.store, self.settings.index.to_options(), manifests, prune, progress, wait)
+
+    def doctor(self, repair: bool = False, wait: bool = True, on_wait=None) -> Checkup:
+        """Compare the catalog with Chroma, and with `repair` make them agree (index.doctor)."""
+        if repair:
+            return doctor.repair(self.store, self.settings.index.to_options(), wait=wait, on_wait=on_wait)
+        return doctor.check(self.store)
 
     def resolve_filters(self, filters: Filters) -> Filters:
         """Map loosely typed council/committee names ("kent", "cabinet") to the names in the index."""

@@ -89,12 +89,14 @@ def cli(ctx: click.Context, data_dir: Path | None, verbose: int) -> None:
 @click.option("--manifest", "manifests", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="CSV/TSV mapping filename -> council, committee, meeting_date, document_type.")
 @click.option("--prune", is_flag=True, help="Also remove papers that were deleted from the given folders.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--no-wait", is_flag=True, help="Fail at once if another process is writing this index (default: wait for it).")
 @click.pass_context
-def index(ctx: click.Context, paths: tuple[Path, ...], manifests: tuple[Path, ...], prune: bool, quiet: bool) -> None:
+def index(ctx: click.Context, paths: tuple[Path, ...], manifests: tuple[Path, ...], prune: bool, quiet: bool, no_wait: bool) -> None:
     """Index papers (PDF, modern.gov HTML, Markdown, text) from files or folders.
 
     Unchanged papers are skipped, changed ones replaced. A bad file is reported and the rest indexed;
-    the exit code is 1 if any file failed.
+    the exit code is 1 if any file failed. One process writes an index at a time: while another is
+    indexing (or a UI upload runs), this waits for it, or with --no-wait fails at once.
 
     \b
     Example:
@@ -105,6 +107,9 @@ def index(ctx: click.Context, paths: tuple[Path, ...], manifests: tuple[Path, ..
 
     def progress(event: str, source: str, done: int, total: int) -> None:
         nonlocal bar
+        if event == "waiting":
+            click.echo(f"waiting: another process is writing this index, {source}", err=True)
+            return
         if quiet:
             return
         from tqdm import tqdm
@@ -117,7 +122,7 @@ def index(ctx: click.Context, paths: tuple[Path, ...], manifests: tuple[Path, ..
             bar.update(done - bar.n)
 
     try:
-        report = assistant.index(list(paths), manifests=list(manifests), prune=prune, progress=progress)
+        report = assistant.index(list(paths), manifests=list(manifests), prune=prune, progress=progress, wait=not no_wait)
     except CouncilQAError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
@@ -250,6 +255,32 @@ def stats(ctx, as_json: bool) -> None:
         click.echo(json.dumps(s, default=str, indent=2))
     else:
         click.echo(render.stats_text(s))
+
+
+@cli.command()
+@click.option("--repair", is_flag=True, help="Re-embed papers whose chunks disagree with the catalog, remove stray chunks, rebuild damaged Chroma files.")
+@click.option("--no-wait", is_flag=True, help="With --repair: fail at once if another process is writing this index.")
+@click.pass_context
+def doctor(ctx, repair: bool, no_wait: bool) -> None:
+    """Check that the catalog and Chroma agree, paper by paper; exit 1 if they do not (after --repair: if it failed).
+
+    \b
+    Example:
+      qa doctor && qa doctor --repair
+    """
+    assistant = _assistant(ctx)
+
+    def waiting(other) -> None:
+        click.echo(f"waiting: another process is writing this index, {other.describe()}", err=True)
+
+    with _known_errors():
+        found = assistant.doctor(repair=repair, wait=not no_wait, on_wait=waiting)
+        click.echo(render.checkup_text(found, repaired=repair))
+        if repair and not found.ok:
+            after = assistant.doctor()
+            click.echo("after repair: " + ("OK" if after.ok else render.checkup_text(after, repaired=False)))
+            sys.exit(0 if after.ok else 1)
+    sys.exit(0 if found.ok else 1)
 
 
 @cli.command("eval")

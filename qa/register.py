@@ -99,11 +99,9 @@ class Register:
         self._refresh()
         if self._bm25 is None:
             return []
-        from llama_index.vector_stores.chroma import ChromaVectorStore
-
-        dense = VectorStoreIndex.from_vector_store(
-            ChromaVectorStore(chroma_collection=self.store.records_collection), embed_model=self.embed_model
-        ).as_retriever(similarity_top_k=50)
+        dense = VectorStoreIndex.from_vector_store(self.store.vector_store(records=True), embed_model=self.embed_model).as_retriever(
+            similarity_top_k=50
+        )
         fusion = QueryFusionRetriever(
             [self._bm25, dense],
             llm=MockLLM(),

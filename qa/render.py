@@ -144,6 +144,26 @@ def report_text(r: IndexReport) -> str:
     return "\n".join(lines)
 
 
+def checkup_text(c, repaired: bool) -> str:
+    """`qa doctor`'s findings (index.doctor.Checkup), and what a repair did."""
+    lines = [f"catalog: {c.papers} papers, {c.chunks} chunks"]
+    if c.damaged:
+        lines.append(f"Chroma damaged: {c.damaged}")
+    for f in c.findings if not c.damaged else []:
+        lines.append(f"  disagrees: {f.source}: {f.problem}")
+    if c.orphans:
+        lines.append(f"  {sum(c.orphans.values())} chunks of {len(c.orphans)} papers the catalog does not list (an interrupted run's)")
+    if c.ok:
+        lines.append("OK: the catalog and Chroma agree.")
+    elif repaired:
+        if c.kept_aside:
+            lines.append(f"damaged Chroma files moved to {c.kept_aside}")
+        lines.append(f"Repaired: {len(c.repaired)} papers re-embedded from the catalog, {len(c.orphans)} papers' stray chunks removed.")
+    else:
+        lines.append("Run `qa doctor --repair` to make Chroma agree with the catalog.")
+    return "\n".join(lines)
+
+
 def stats_text(stats: dict) -> str:
     """`qa stats` for the terminal."""
     lines = [

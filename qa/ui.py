@@ -153,7 +153,10 @@ def add_papers(assistant: Assistant, files: list | None, progress=gr.Progress())
     paths = [Path(f if isinstance(f, str) else f.name) for f in files]
 
     def tick(event: str, source: str, done: int, total: int) -> None:
-        progress((done, total), desc=f"{event} {source}")
+        if event == "waiting":  # another process (a CLI `qa index`, another upload) is writing the index
+            progress(None, desc=f"waiting for another process writing the index: {source}")
+        else:
+            progress((done, total), desc=f"{event} {source}")
 
     report = assistant.add_files(paths, progress=tick)
     lines = [render.escape_md(render.report_text(report).split("\n")[0])]
