@@ -14,7 +14,7 @@ from .chunk import ChunkOptions, chunk_pages
 from .decisions import extract_records
 from .discover import Found, discover, file_hash, find_manifests
 from .embed import load_embedder
-from .errors import CouncilQAError, ParseError
+from .errors import CouncilQAError, ParseError, TooLarge
 from .meta import (
     committee_from_text,
     council_from_text,
@@ -42,10 +42,14 @@ class IndexOptions:
     embed_model: str = "all-MiniLM-L6-v2"
     embed_batch_size: int = 32
     chunk: ChunkOptions = field(default_factory=ChunkOptions)
+    max_paper_mb: float = 200.0  # a bigger file is refused before it is read
+    max_paper_chunks: int = 5000  # a paper that chunks into more is refused before anything is embedded
+    paper_budget_s: float = 900.0  # a paper still embedding after this long is given up, and nothing of it kept
 
 
-# progress(event, source, done, total): event is "start", "indexed", "unchanged", "failed", "removed", or
-# "waiting" (source: who else is writing the index) before this run may start
+# progress(event, source, done, total): event is "start", "indexed", "unchanged", "failed", "removed";
+# "embedding" within a paper (done and total count its chunks); or "waiting" (source: who else is writing the
+# index) before this run may start
 Progress = Callable[[str, str, int, int], None]
 
 
@@ -76,7 +80,9 @@ def paper_meta(found: Found, pages: list[Page], manifest: PaperMeta | None, arou
     return meta
 
 
-def agreed_meta(found: list[Found], hashes: dict[Path, str], store: IndexStore, manifest: dict[Path, PaperMeta]) -> dict[Path, PaperMeta]:
+def agreed_meta(
+    found: list[Found], hashes: dict[Path, str], store: IndexStore, manifest: dict[Path, PaperMeta], max_mb: float = float("inf")
+) -> dict[Path, PaperMeta]:
     """Council and committee as the papers of each folder agree on them (index.meta.folder_consensus).
 
     A paper without a manifest often names other councils (a district in a county report, a city in a
@@ -94,6 +100,8 @@ def agreed_meta(found: list[Found], hashes: dict[Path, str], store: IndexStore, 
         if listed and listed.council and listed.committee:
             stated[item.path] = listed
             continue
+        if item.path.is_file() and item.path.stat().st_size > max_mb * 1e6:
+            continue  # refused later, with its reason; not worth reading to vote
         try:
             pages = parse_paper(item.path)
         except (ParseError, OSError):
@@ -116,11 +124,26 @@ def agreed_meta(found: list[Found], hashes: dict[Path, str], store: IndexStore, 
     return out
 
 
-def embed_and_store(store: IndexStore, embedder, paper_id: str, chunks: list) -> list:
+EMBED_SLICE = 256  # chunks embedded and stored between two progress reports and budget checks
+
+
+def embed_and_store(
+    store: IndexStore, embedder, paper_id: str, chunks: list, deadline: float | None = None, progress=None
+) -> list:
     """Embed a paper's chunks and its decision/commitment records and add them to Chroma; returns the records
-    (the catalog row that makes them live is the caller's to commit)."""
+    (the catalog row that makes them live is the caller's to commit).
+
+    Works in slices, calling `progress(done, total)` after each; past `deadline` (time.monotonic()) it raises
+    TooLarge, and what it stored is left for the caller to delete.
+    """
     texts = [c.to_node().get_content(metadata_mode=MetadataMode.EMBED) for c in chunks]
-    store.add_chunks(chunks, embedder.get_text_embedding_batch(texts))
+    for start in range(0, len(chunks), EMBED_SLICE):
+        if deadline is not None and time.monotonic() > deadline:
+            raise TooLarge(f"not indexed: still embedding after {start:,} of {len(chunks):,} chunks when its time ran out")
+        part = slice(start, start + EMBED_SLICE)
+        store.add_chunks(chunks[part], embedder.get_text_embedding_batch(texts[part]))
+        if progress:
+            progress(min(start + EMBED_SLICE, len(chunks)), len(chunks))
     records = extract_records(chunks)
     if records:
         store.add_record_embeddings(paper_id, records, embedder.get_text_embedding_batch([r.search_text() for r in records]))
@@ -174,7 +197,7 @@ def _build(paths: list[Path], store: IndexStore, options: IndexOptions, manifest
             hashes[item.path] = file_hash(item.path)
         except OSError as exc:
             unreadable[item.path] = exc
-    around = agreed_meta(found, hashes, store, manifest)
+    around = agreed_meta(found, hashes, store, manifest, options.max_paper_mb)
     for n, item in enumerate(found, start=1):
         source = item.source
         progress("start", source, n - 1, total)
@@ -184,6 +207,11 @@ def _build(paths: list[Path], store: IndexStore, options: IndexOptions, manifest
             progress("failed", source, n, total)
             continue
         paper_id = hashes[item.path]
+        size_mb = item.path.stat().st_size / 1e6
+        if size_mb > options.max_paper_mb:
+            report.skipped.append(Skipped(source, f"too large to index: {size_mb:,.0f} MB, over the limit of {options.max_paper_mb:,.0f} MB (index.max_paper_mb)"))
+            progress("failed", source, n, total)
+            continue
         previous = store.paper_by_path(str(item.path))
         if previous and previous.id == paper_id:
             report.unchanged.append(source)
@@ -196,6 +224,7 @@ def _build(paths: list[Path], store: IndexStore, options: IndexOptions, manifest
             report.duplicates.append((source, duplicate_of))
             progress("unchanged", source, n, total)
             continue
+        paper_started = time.monotonic()
         try:
             pages = parse_paper(item.path)
             meta = paper_meta(item, pages, manifest.get(item.path), around.get(item.path))
@@ -203,10 +232,18 @@ def _build(paths: list[Path], store: IndexStore, options: IndexOptions, manifest
             chunks = chunk_pages(paper.id, source, meta, pages, options.chunk)
             if not chunks:
                 raise ParseError("no text to index after parsing")
+            if len(chunks) > options.max_paper_chunks:
+                raise TooLarge(
+                    f"too long to index: {len(chunks):,} chunks, over the limit of {options.max_paper_chunks:,} "
+                    "(index.max_paper_chunks); split the file, or raise the limit"
+                )
             if embedder is None:
                 embedder = load_embedder(options.embed_model, options.embed_batch_size)
                 store.set_info("embed_model", options.embed_model)
-            records = embed_and_store(store, embedder, paper.id, chunks)
+            records = embed_and_store(
+                store, embedder, paper.id, chunks, deadline=paper_started + options.paper_budget_s,
+                progress=lambda done, of, source=source: progress("embedding", source, done, of),
+            )
             store.commit_paper(paper, pages, len(chunks), replaces=previous.id if previous else None, records=records)
             if previous:
                 store.delete_paper_chunks([previous.id])
@@ -216,6 +253,12 @@ def _build(paths: list[Path], store: IndexStore, options: IndexOptions, manifest
             report.chunks_embedded += len(chunks)
             seen_ids[paper_id] = source
             progress("indexed", source, n, total)
+        except TooLarge as exc:
+            if store.paper(paper_id) is None:
+                store.delete_paper_chunks([paper_id])  # what was stored of it before its time ran out
+            reason = str(exc) if "limit" in str(exc) else f"{exc} ({options.paper_budget_s:,.0f} s, index.paper_budget_s); split the file, or raise the budget"
+            report.skipped.append(Skipped(source, reason))
+            progress("failed", source, n, total)
         except ParseError as exc:
             report.skipped.append(Skipped(source, str(exc)))
             progress("failed", source, n, total)

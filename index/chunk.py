@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from .instructions import instruction_count
 from .meta import committee_from_text, first_date
 from .parse import _FOOTER
 from .types import Chunk, DocType, Page, PaperMeta, Span
@@ -200,4 +201,5 @@ def _make_chunk(paper_id: str, source: str, meta: PaperMeta, pages: list[Page], 
         item_title=state.item_title,
         heading=heading,
         position=position,
+        instructions=instruction_count(text),
     )

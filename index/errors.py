@@ -13,6 +13,10 @@ class UnsupportedFile(ParseError):
     """A file whose type councilqa does not read."""
 
 
+class TooLarge(ParseError):
+    """A paper over a per-paper limit (size, chunks, or time spent embedding it); the batch goes on without it."""
+
+
 class IndexMissing(CouncilQAError):
     """There is no index (or it is empty) where the settings point."""
 

@@ -86,6 +86,7 @@ class Chunk:
     item_title: str = ""
     heading: str = ""  # heading path, e.g. "Appendix A > 173. SEND TRANSPORT UPDATE"
     position: int = 0
+    instructions: int = 0  # places in the text addressed to an AI (index.instructions), never evidence
 
     @property
     def first_pdf_page(self) -> int | None:
@@ -128,6 +129,7 @@ class Chunk:
             "position": self.position,
             "header": self.header(),
             "spans": json.dumps([[s.start, s.end, s.page_index, s.pdf_page, s.label] for s in self.spans]),
+            "instructions": self.instructions,
         }
 
     @classmethod
@@ -150,6 +152,7 @@ class Chunk:
             item_title=str(meta.get("item_title", "")),
             heading=str(meta.get("heading", "")),
             position=int(meta.get("position", 0)),
+            instructions=int(meta.get("instructions", 0)),
         )
 
     def to_node(self):

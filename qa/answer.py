@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.instructions import addressed_to_ai
 from index.tables import table_rows
 from index.types import Chunk
 
@@ -74,7 +75,8 @@ class Sentence:
 
 def split_sentences(chunk: Chunk, hit_rank: int) -> list[Sentence]:
     """Split a passage into sentences that never cross a page break, paragraph or bullet; a table's rows are
-    units of their own, each with its table's header lines (`index.tables`)."""
+    units of their own, each with its table's header lines (`index.tables`). Sentences addressed to an AI
+    (`index.instructions`) are left out: no answerer can quote them."""
     out: list[Sentence] = []
     units: list[tuple[list[str], int, bool, str | None]] = []  # (lines, span index, decision block, row header)
     raw = chunk.text.split("\n")
@@ -127,7 +129,7 @@ def split_sentences(chunk: Chunk, hit_rank: int) -> list[Sentence]:
         span = chunk.spans[span_key] if chunk.spans else None
         for piece in [text] if header is not None else _SPLIT.split(text):
             piece = piece.strip()
-            if len(piece) < 3:
+            if len(piece) < 3 or addressed_to_ai(piece):  # words addressed to an AI are never evidence
                 continue
             out.append(
                 Sentence(

@@ -71,7 +71,7 @@ class Answerers:
             claims = self.claims(intent, hits, pool)
             if claims is None or claims.abstain:
                 answer = abstain(intent.question, hits)
-                answer.notice = claims.notice if claims else ""
+                answer.notice = "; ".join(n for n in (claims.notice if claims else "", answer.notice) if n)
                 return answer
             return build_answer(intent.question, [*hits, *claims.passages], claims.sentences, self.store, with_context=claims.context)
         found = self.part_claims(intent, hits, pool, part_hits)
@@ -92,7 +92,7 @@ class Answerers:
         context = True if True in contexts else (None if None in contexts else False)
         answer = build_answer(intent.question, [*hits, *passages], chosen, self.store, with_context=context)
         if unanswered and not answer.abstained:
-            answer.notice = "the papers don't answer: " + "; ".join(unanswered)
+            answer.notice = "; ".join(n for n in ("the papers don't answer: " + "; ".join(unanswered), answer.notice) if n)
         return answer
 
     def part_claims(self, intent: Intent, hits: list[Hit], pool: Candidates, part_hits=None) -> list[Claims | None]:

@@ -6,6 +6,7 @@ against the page text stored at index time (after whitespace and ligature normal
 
 from __future__ import annotations
 
+from index.instructions import addressed_to_ai
 from index.store import IndexStore
 from index.text import squash
 from index.types import item_name
@@ -83,7 +84,7 @@ def build_answer(question: str, hits: list[Hit], chosen: list[Scored], store: In
     for scored in chosen:
         s = scored.sentence
         page = stored_page(store, s.chunk.paper_id, s.page_index) if s.chunk.id in retrieved else None
-        if not on_page(page, s.text):
+        if not on_page(page, s.text) or addressed_to_ai(s.text):  # on its page, and not words addressed to an AI
             dropped.append(s.text)
             continue
         cite = make_citation(len(citations) + 1, scored)
@@ -99,9 +100,20 @@ def build_answer(question: str, hits: list[Hit], chosen: list[Scored], store: In
         parts.append(f"{lead}{s.text}{columns} [{cite.n}]")
     if not citations:
         return abstain(question, hits, dropped)
-    return Answer(question=question, text=" ".join(parts), citations=citations, hits=hits, dropped=dropped)
+    return Answer(question=question, text=" ".join(parts), citations=citations, hits=hits, dropped=dropped, notice=instruction_notice(hits))
 
 
 def abstain(question: str, hits: list[Hit], dropped: list[str] | None = None) -> Answer:
     """The fixed answer for when the papers don't answer the question."""
-    return Answer(question=question, text=ABSTAIN_TEXT, citations=[], hits=hits, abstained=True, dropped=dropped or [])
+    return Answer(
+        question=question, text=ABSTAIN_TEXT, citations=[], hits=hits, abstained=True, dropped=dropped or [], notice=instruction_notice(hits)
+    )
+
+
+def instruction_notice(hits: list[Hit]) -> str:
+    """For people: which passages found hold text addressed to an AI (never used as evidence), or ""."""
+    flagged = [h.chunk for h in hits if h.chunk.instructions or addressed_to_ai(h.chunk.text)]
+    if not flagged:
+        return ""
+    where = "; ".join(dict.fromkeys(f"{c.source}, PDF page {c.first_pdf_page}" if c.first_pdf_page else c.source for c in flagged))
+    return f"text addressed to an AI assistant was found in {where}; it was left out and never used as evidence"

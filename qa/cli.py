@@ -118,6 +118,8 @@ def index(ctx: click.Context, paths: tuple[Path, ...], manifests: tuple[Path, ..
             bar = tqdm(total=total, unit="paper", file=sys.stderr, dynamic_ncols=True)
         if event == "start":
             bar.set_postfix_str(source[-40:])
+        elif event == "embedding":  # a long paper: how far into it
+            bar.set_postfix_str(f"{source[-30:]} {done:,}/{total:,} chunks")
         elif event != "removed":
             bar.update(done - bar.n)
 

@@ -29,6 +29,17 @@ class IndexSettings(_Section):
     embed_batch_size: int = Field(32, ge=1, description="Chunks embedded per batch.")
     chunk_target_words: int = Field(130, ge=20, description="A chunk is closed at the first paragraph end past this many words.")
     chunk_max_words: int = Field(170, ge=30, description="A chunk never grows past this many words (MiniLM reads ~180).")
+    max_paper_mb: float = Field(
+        200.0, gt=0, description="A file larger than this (MB) is refused before it is read; the shared corpus's largest is 2.7 MB."
+    )
+    max_paper_chunks: int = Field(
+        5000, ge=1,
+        description="A paper that chunks into more than this is refused before embedding (a 50 MB text file is ~56,600; "
+        "the shared corpus's longest paper is far below, see README).",
+    )
+    paper_budget_s: float = Field(
+        900.0, gt=0, description="Seconds one paper may take to parse and embed before it is given up (nothing of it kept)."
+    )
 
     def to_options(self) -> IndexOptions:
         """The index package's own options object."""
@@ -36,6 +47,9 @@ class IndexSettings(_Section):
             embed_model=self.embed_model,
             embed_batch_size=self.embed_batch_size,
             chunk=ChunkOptions(target_words=self.chunk_target_words, max_words=self.chunk_max_words),
+            max_paper_mb=self.max_paper_mb,
+            max_paper_chunks=self.max_paper_chunks,
+            paper_budget_s=self.paper_budget_s,
         )
 
 

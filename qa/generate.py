@@ -11,11 +11,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from index.instructions import mask
 from index.store import IndexStore
 from index.text import squash
 
 from .answer import split_sentences
-from .cite import quote_on_page, sentence_citation
+from .cite import instruction_notice, quote_on_page, sentence_citation
 from .llm import stream_text
 from .prompts import load_prompt
 from .types import ABSTAIN_TEXT, Answer, Citation, Hit
@@ -46,7 +47,7 @@ def build_prompt(question: str, hits: list[Hit]) -> str:
                 meeting_date=c.meeting_date.isoformat() if c.meeting_date else "undated",
                 item=f"item {c.item} {c.item_title}".strip() if c.item else (c.item_title or "no item"),
                 page=(span.label or str(span.pdf_page)) if span and (span.label or span.pdf_page) else "n/a",
-                text=c.text,
+                text=mask(c.text),  # words addressed to an AI are replaced by a marker the prompt explains
             )
         )
     return load_prompt("answer").format(passages="\n".join(blocks), question=question, abstain_text=ABSTAIN_TEXT)
@@ -72,7 +73,7 @@ class GeneratedAnswer:
         self.llm = llm
         self.store = store
         self.deadline_s = deadline_s
-        self.passages = {n: f"{h.chunk.header()}\n{h.chunk.text}" for n, h in enumerate(hits, 1)}
+        self.passages = {n: f"{h.chunk.header()}\n{mask(h.chunk.text)}" for n, h in enumerate(hits, 1)}  # as the LLM saw them
         self.kept: list[Checked] = []
         self.removed: list[Checked] = []
         self.citations: list[Citation] = []
@@ -136,8 +137,9 @@ class GeneratedAnswer:
     def answer(self, released: list[Released]) -> Answer:
         """The final Answer from the sentences that were released."""
         removed = [{"sentence": r.text, "reason": r.reason} for r in self.removed]
+        notice = instruction_notice(self.hits)
         if not released:
-            return Answer(self.question, ABSTAIN_TEXT, [], self.hits, abstained=True, mode="generative", removed=removed)
+            return Answer(self.question, ABSTAIN_TEXT, [], self.hits, abstained=True, mode="generative", removed=removed, notice=notice)
         return Answer(
             self.question,
             " ".join(r.text for r in released),
@@ -145,4 +147,5 @@ class GeneratedAnswer:
             self.hits,
             mode="generative",
             removed=removed,
+            notice=notice,
         )

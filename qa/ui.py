@@ -155,6 +155,8 @@ def add_papers(assistant: Assistant, files: list | None, progress=gr.Progress())
     def tick(event: str, source: str, done: int, total: int) -> None:
         if event == "waiting":  # another process (a CLI `qa index`, another upload) is writing the index
             progress(None, desc=f"waiting for another process writing the index: {source}")
+        elif event == "embedding":
+            progress((done, total), desc=f"embedding {source}: {done:,} of {total:,} chunks")
         else:
             progress((done, total), desc=f"{event} {source}")
 

@@ -189,3 +189,58 @@ def test_index_built_with_another_model_is_refused(papers):
     other.embed_model = "all-MiniLM-L6-v2"
     with pytest.raises(CouncilQAError, match="built with embedding model hash"):
         build_index([papers], store, other)
+
+
+def _long_text(paragraphs: int) -> str:
+    return "".join(f"Paragraph {i}: the cabinet noted the report on buses, schools, housing and parks.\n\n" for i in range(paragraphs))
+
+
+def test_a_50_mb_text_file_is_refused_with_its_reason_and_the_rest_of_the_batch_indexed(papers):
+    big = papers / "aaa-huge-dump.txt"  # first in the batch: the papers after it must still be reached
+    line = _long_text(1000)
+    with open(big, "w", encoding="utf-8") as f:
+        while f.tell() < 50_000_000:
+            f.write(line)
+    store = _store()
+    report = build_index([papers], store, _options())
+    assert len(report.added) == 3
+    [skipped] = report.skipped
+    assert skipped.source == big.name
+    assert skipped.reason.startswith("too long to index: ") and "over the limit of 5,000 (index.max_paper_chunks)" in skipped.reason
+    assert store.orphan_paper_ids() == set()  # nothing of it was embedded
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(papers, monkeypatch):
+    monkeypatch.setenv("QA_INDEX__MAX_PAPER_MB", "0.001")
+    (papers / "big.txt").write_text(_long_text(100), encoding="utf-8")  # about 8 kB
+    report = build_index([papers], _store(), load_settings().index.to_options())
+    reasons = {s.source: s.reason for s in report.skipped}
+    assert reasons["big.txt"].startswith("too large to index:") and "index.max_paper_mb" in reasons["big.txt"]
+
+
+def test_a_paper_past_its_time_budget_is_given_up_and_nothing_of_it_kept(papers, monkeypatch):
+    from index import build
+
+    clock = {"now": 0.0}
+    real_load = build.load_embedder
+
+    class SlowEmbedder:  # each batch "takes" 500 s on a fake clock
+        def __init__(self, inner):
+            self.inner = inner
+
+        def get_text_embedding_batch(self, texts):
+            clock["now"] += 500.0
+            return self.inner.get_text_embedding_batch(texts)
+
+    monkeypatch.setattr(build.time, "monotonic", lambda: clock["now"])
+    monkeypatch.setattr(build, "load_embedder", lambda *a: SlowEmbedder(real_load(*a)))
+    (papers / "long.txt").write_text(_long_text(6000), encoding="utf-8")  # about 600 chunks: three slices
+    store = _store()
+    events = []
+    report = build_index([papers], store, _options(), progress=lambda e, s, d, t: events.append((e, s, d, t)))
+    reasons = {s.source: s.reason for s in report.skipped}
+    assert reasons["long.txt"].startswith("not indexed: still embedding after ") and "(900 s, index.paper_budget_s)" in reasons["long.txt"]
+    assert len(report.added) == 3  # the small papers fit their budgets
+    assert store.orphan_paper_ids() == set()  # the slices it stored were removed
+    inside = [(done, of) for event, source, done, of in events if event == "embedding" and source == "long.txt"]
+    assert [done for done, _ in inside] == [256, 512] and inside[0][1] > 512  # progress within the paper, then given up
