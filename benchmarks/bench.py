@@ -9,6 +9,8 @@ index     chunks per second, whole pipeline (parse, chunk, embed, store, registe
           texts alone with the same model: the ratio is what everything around the model costs
 query     retrieval latency (hybrid BM25 + dense, fused, filtered) vs plain llama-index BM25 over the same chunks;
           and a full extractive answer (retrieve, choose sentences, verify each quote on its page) vs retrieval alone
+users     20 clients x 3 rounds asking at once through the web UI's API (`qa serve` in its own process):
+          answer p50/p95 and how many were right, with ui.concurrency as set vs 1 (one question at a time)
 register  follow-ups of every commitment (which later agenda item took it up) with the title-word index vs a
           scan of every item, on the same records
 
@@ -147,11 +149,87 @@ def bench_register(assistant, scale: int = 100) -> list[tuple]:
     return rows
 
 
+USERS_QUESTIONS = {  # the bundled papers: question -> what a right answer holds
+    "What saving was SEND transport on track to deliver?": "£900,000",
+    "What saving did adventure playgrounds deliver this year?": "£400,000",
+    "How many key performance indicators are outlined in the Youth Justice Plan?": "Ten",
+    "Who chairs the Children, Young People and Education Scrutiny Commission?": "Batool",
+    "How many of the children seeking safety were spontaneous arrivals to the city?": "spontaneous",
+}
+
+
+def _serve(data_dir: Path, concurrency: int):
+    """`qa serve` on a free port in its own process; returns (process, url) once it answers."""
+    import socket
+    import subprocess
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "QA_UI__CONCURRENCY": str(concurrency)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "qa.cli", "--data-dir", str(data_dir), "serve", "--port", str(port)],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    while proc.poll() is None:
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            return proc, url
+        except OSError:
+            time.sleep(0.2)  # polling a starting server, in a benchmark (tests never sleep)
+    raise RuntimeError(f"qa serve exited with {proc.returncode}")
+
+
+def _users(url: str, clients: int, rounds: int) -> tuple[list[float], int]:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gradio_client import Client
+
+    questions = list(USERS_QUESTIONS.items())
+
+    def user(n: int) -> list[tuple[float, bool]]:
+        client = Client(url, verbose=False)
+        out = []
+        for r in range(rounds):
+            question, expected = questions[(n + r) % len(questions)]
+            started = time.perf_counter()
+            got = client.predict(question, "Any", "Any", "", "", "Any", api_name="/ask")
+            out.append((time.perf_counter() - started, expected in got["answer"]))
+        return out
+
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        results = [x for user_results in pool.map(user, range(clients)) for x in user_results]
+    return [s for s, _ in results], sum(ok for _, ok in results)
+
+
+def bench_users(data_dir: Path, concurrency: int, clients: int = 20, rounds: int = 3) -> list[tuple]:
+    figures = {}
+    for limit in (concurrency, 1):
+        proc, url = _serve(data_dir, limit)
+        try:
+            _users(url, 2, 1)  # warm: the model and BM25 loaded
+            figures[limit] = _users(url, clients, rounds)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    (ours, ok), (base, base_ok) = figures[concurrency], figures[1]
+    n = clients * rounds
+    on = f"{clients} clients x {rounds} rounds, bundled papers, {os.cpu_count()} CPUs"
+    return [
+        (f"users: answer p50, ui.concurrency={concurrency}", f"{_p(ours, 0.5):.2f} s", f"{_p(base, 0.5):.2f} s (concurrency 1)",
+         f"{_p(base, 0.5) / _p(ours, 0.5):.1f}x faster", on),
+        (f"users: answer p95, ui.concurrency={concurrency}", f"{_p(ours, 0.95):.2f} s", f"{_p(base, 0.95):.2f} s (concurrency 1)",
+         f"{_p(base, 0.95) / _p(ours, 0.95):.1f}x faster", f"right: {ok}/{n} (concurrency 1: {base_ok}/{n})"),
+    ]
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--papers", type=Path, default=ROOT / "papers", help="folder of papers (default: the bundled papers/)")
     ap.add_argument("--questions", type=Path, default=ROOT / "eval" / "smoke.jsonl", help="questions for the query benchmark")
-    ap.add_argument("--only", default="parse,index,query,register", help="comma-separated: parse,index,query,register")
+    ap.add_argument("--only", default="parse,index,query,register", help="comma-separated: parse,index,query,register,users")
     ap.add_argument("--json", type=Path, help="also write the rows as JSON here")
     args = ap.parse_args(argv)
     wanted = set(args.only.split(","))
@@ -160,9 +238,11 @@ def main(argv: list[str] | None = None) -> None:
         os.environ["QA_CONFIG"] = str(Path(scratch) / "none.toml")  # defaults, not a councilqa.toml in the cwd
         if "parse" in wanted:
             rows += bench_parse(args.papers)
-        if wanted & {"index", "query", "register"}:
+        if wanted & {"index", "query", "register", "users"}:
             index_rows, assistant = bench_index(args.papers, Path(scratch) / "index")
             rows += index_rows if "index" in wanted else []
+            if "users" in wanted:
+                rows += bench_users(Path(scratch) / "index", assistant.settings.ui.concurrency or os.cpu_count() or 1)
             if "query" in wanted:
                 rows += bench_query(assistant, args.questions)
             if "register" in wanted:

@@ -41,6 +41,7 @@ class IndexOptions:
 
     embed_model: str = "all-MiniLM-L6-v2"
     embed_batch_size: int = 32
+    embed_dtype: str = "auto"  # index.embed.resolve_dtype
     chunk: ChunkOptions = field(default_factory=ChunkOptions)
     max_paper_mb: float = 200.0  # a bigger file is refused before it is read
     max_paper_chunks: int = 5000  # a paper that chunks into more is refused before anything is embedded
@@ -238,7 +239,7 @@ def _build(paths: list[Path], store: IndexStore, options: IndexOptions, manifest
                     "(index.max_paper_chunks); split the file, or raise the limit"
                 )
             if embedder is None:
-                embedder = load_embedder(options.embed_model, options.embed_batch_size)
+                embedder = load_embedder(options.embed_model, options.embed_batch_size, options.embed_dtype)
                 store.set_info("embed_model", options.embed_model)
             records = embed_and_store(
                 store, embedder, paper.id, chunks, deadline=paper_started + options.paper_budget_s,

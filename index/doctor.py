@@ -91,7 +91,7 @@ def repair(store: IndexStore, options: IndexOptions | None = None, wait: bool = 
             if paper is None:
                 continue
             if embedder is None:
-                embedder = load_embedder(store.get_info("embed_model") or options.embed_model, options.embed_batch_size)
+                embedder = load_embedder(store.get_info("embed_model") or options.embed_model, options.embed_batch_size, options.embed_dtype)
             store.delete_paper_chunks([paper.id])
             chunks = chunk_pages(paper.id, paper.source, paper.meta, store.pages(paper.id), options.chunk)
             embed_and_store(store, embedder, paper.id, chunks)

@@ -56,9 +56,29 @@ class HashEmbedding(BaseEmbedding):
         return self._vec(text)
 
 
+def has_amx() -> bool:
+    """Whether this CPU has AMX bf16 units (where bf16 matmuls are fast; without them bf16 can be slower)."""
+    try:
+        return "amx_bf16" in Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
+def resolve_dtype(dtype: str) -> str:
+    """"auto" -> "bfloat16" on a CPU with AMX, else "float32"; other values as given."""
+    if dtype == "auto":
+        return "bfloat16" if has_amx() else "float32"
+    if dtype not in {"float32", "bfloat16"}:
+        raise CouncilQAError(f"unknown embedding dtype '{dtype}'; choose auto, float32 or bfloat16")
+    return dtype
+
+
 @lru_cache(maxsize=4)
-def load_embedder(name: str, batch_size: int = 32) -> BaseEmbedding:
-    """A llama-index embedding model by name: a packaged sentence-transformers model, or "hash"."""
+def load_embedder(name: str, batch_size: int = 32, dtype: str = "float32") -> BaseEmbedding:
+    """A llama-index embedding model by name: a packaged sentence-transformers model, or "hash".
+
+    `dtype` "bfloat16" casts the weights (measured here with AMX: 2.3-2.8x faster, cosine to fp32 0.99995,
+    see ../shared/MODELS.md), so vectors stay comparable with an index built in fp32."""
     if name == HASH_MODEL:
         return HashEmbedding(embed_batch_size=batch_size)
     if name not in PACKAGED_MODELS:
@@ -68,4 +88,9 @@ def load_embedder(name: str, batch_size: int = 32) -> BaseEmbedding:
 
     hf_logging.disable_progress_bar()  # "Loading weights" bars on every start are noise
 
-    return HuggingFaceEmbedding(model_name=str(packaged_model_dir(name)), device="cpu", embed_batch_size=batch_size)
+    kwargs = {}
+    if resolve_dtype(dtype) == "bfloat16":
+        import torch
+
+        kwargs["model_kwargs"] = {"dtype": torch.bfloat16}
+    return HuggingFaceEmbedding(model_name=str(packaged_model_dir(name)), device="cpu", embed_batch_size=batch_size, **kwargs)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -157,6 +159,32 @@ class Scored:
     terms: float = 1.0  # share of the (whole) question's key terms the unit and its passage header hold
 
 
+class VectorCache:
+    """Sentence vectors kept across questions (most recently used first out of `size`), shared by the threads
+    of one process: a passage many users' questions reach is embedded once, not once per question."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, text: str) -> np.ndarray | None:
+        with self._lock:
+            v = self._vectors.get(text)
+            if v is not None:
+                self._vectors.move_to_end(text)
+            return v
+
+    def put(self, text: str, vector: np.ndarray) -> None:
+        if not self.size:
+            return
+        with self._lock:
+            self._vectors[text] = vector
+            self._vectors.move_to_end(text)
+            while len(self._vectors) > self.size:
+                self._vectors.popitem(last=False)
+
+
 class Candidates:
     """The quotable sentences of the retrieved passages, ranked for a question or any part of it.
 
@@ -164,7 +192,8 @@ class Candidates:
     also compared by meaning (embedding sentences is most of a question's time), each embedded once per question.
     """
 
-    def __init__(self, hits: list[Hit], embed_model, dense_top: int):
+    def __init__(self, hits: list[Hit], embed_model, dense_top: int, cache: VectorCache | None = None):
+        self.cache = cache if cache is not None else VectorCache(0)
         self.sentences = [s for rank, hit in enumerate(hits) for s in split_sentences(hit.chunk, rank)]
         # a resolution ("AGREED: That the report is noted.") is about its item: score it with the item's title
         # and a table row by its column headers ("2025-26 Final ... Social Care Grant 137.1 ...")
@@ -178,11 +207,16 @@ class Candidates:
         self._queries: dict[str, np.ndarray] = {}  # the question and its parts, embedded once each
 
     def _similarity(self, text: str, which: list[int]) -> dict[int, float]:
+        for i in which:
+            if i not in self._vectors and (known := self.cache.get(self.basis[i])) is not None:
+                self._vectors[i] = known
         missing = [i for i in which if i not in self._vectors]
         if missing:
             v = np.array(self.embed_model.get_text_embedding_batch([self.basis[i] for i in missing]))
             v = v / (np.linalg.norm(v, axis=1, keepdims=True) + 1e-9)
             self._vectors.update(zip(missing, v))
+            for i, vec in zip(missing, v):
+                self.cache.put(self.basis[i], vec)
         if text not in self._queries:
             q = np.array(self.embed_model.get_query_embedding(text))
             self._queries[text] = q / (np.linalg.norm(q) + 1e-9)

@@ -23,7 +23,7 @@ from index.motions import is_closure, is_outcome, is_vote_call, vote_block, vote
 from index.store import IndexStore, StoredRecord
 
 from . import answer as answer_mod
-from .answer import Candidates, Ranker, Scored, Sentence, key_share
+from .answer import Candidates, Ranker, Scored, Sentence, VectorCache, key_share
 from .cite import abstain, build_answer, quote_on_page
 from .config import AnswerSettings
 from .intent import DATE, DECISION, PERSON, VOTE, Intent
@@ -62,11 +62,12 @@ class Answerers:
         self.stem = stem
         self.settings = settings
         self.ranker = Ranker.load()
+        self.vectors = VectorCache(settings.sentence_cache)  # sentence vectors, kept across questions
 
     def answer(self, intent: Intent, hits: list[Hit], part_hits=None) -> Answer:
         """The answer to a question from its retrieved passages, every quote verified on its page, or abstention.
         `part_hits(part)`: the passages retrieved for one part of the question alone, for a part they answer."""
-        pool = Candidates(hits, self.embedder, self.settings.dense_sentences)
+        pool = Candidates(hits, self.embedder, self.settings.dense_sentences, self.vectors)
         if not intent.parts:
             claims = self.claims(intent, hits, pool)
             if claims is None or claims.abstain:
@@ -107,7 +108,7 @@ class Answerers:
             claims = self.claims(p, hits, pool, whole=intent, taken=taken) or self.claims(p, hits, pool, taken=taken, one=True)
             if claims is None and part_hits is not None:
                 own = [h for h in part_hits(p) if all(h.chunk.id != g.chunk.id for g in hits)]
-                mine = self.claims(p, own, Candidates(own, self.embedder, self.settings.dense_sentences), one=True) if own else None
+                mine = self.claims(p, own, Candidates(own, self.embedder, self.settings.dense_sentences, self.vectors), one=True) if own else None
                 if mine is not None and not mine.abstain:
                     mine.passages = [*own, *mine.passages]  # retrieved, for this part
                     claims = mine

@@ -42,7 +42,7 @@ class Assistant:
         if self._embedder is None:
             built_with = self.store.get_info("embed_model")
             name = built_with or self.settings.index.embed_model
-            self._embedder = load_embedder(name, self.settings.index.embed_batch_size)
+            self._embedder = load_embedder(name, self.settings.index.embed_batch_size, self.settings.index.embed_dtype)
         return self._embedder
 
     @property

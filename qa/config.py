@@ -27,6 +27,11 @@ class IndexSettings(_Section):
 
     embed_model: str = Field("all-MiniLM-L6-v2", description="Packaged embedding model name, or 'hash' (no model; tests).")
     embed_batch_size: int = Field(32, ge=1, description="Chunks embedded per batch.")
+    embed_dtype: Literal["auto", "float32", "bfloat16"] = Field(
+        "auto",
+        description="Embedding precision: auto is bfloat16 on a CPU with AMX (amx_bf16; measured 2.4x faster, cosine to "
+        "float32 0.9999), else float32. Indexes built either way stay compatible.",
+    )
     chunk_target_words: int = Field(130, ge=20, description="A chunk is closed at the first paragraph end past this many words.")
     chunk_max_words: int = Field(170, ge=30, description="A chunk never grows past this many words (MiniLM reads ~180).")
     max_paper_mb: float = Field(
@@ -46,6 +51,7 @@ class IndexSettings(_Section):
         return IndexOptions(
             embed_model=self.embed_model,
             embed_batch_size=self.embed_batch_size,
+            embed_dtype=self.embed_dtype,
             chunk=ChunkOptions(target_words=self.chunk_target_words, max_words=self.chunk_max_words),
             max_paper_mb=self.max_paper_mb,
             max_paper_chunks=self.max_paper_chunks,
@@ -86,6 +92,11 @@ class AnswerSettings(_Section):
 
     max_sentences: int = Field(3, ge=1, le=10, description="Most sentences in an answer.")
     dense_sentences: int = Field(32, ge=1, le=2000, description="Candidate sentences (the best by key terms and what the question asks) also compared with the question by meaning; embedding them is most of a question's time (32 and up gave the same answers on eval/questions.jsonl as embedding all).")
+    sentence_cache: int = Field(
+        20000, ge=0,
+        description="Sentence vectors kept across questions in one process (about 1.5 kB each, so 30 MB); 0 embeds every "
+        "question's sentences afresh. Answers are the same either way.",
+    )
     vote_passages: int = Field(5, ge=1, le=20, description="Votes, motions and amendments standing in this many best passages are preferred (the top 5 is what retrieval is measured on).")
     near_tie: float = Field(0.08, ge=0, le=1, description="Sentences whose probability of holding the answer is within this of the best one's join it (up to max_sentences).")
     # None: the thresholds fitted with the ranker (eval/fit_ranker.py writes them into qa/sentence_ranker.json)
@@ -99,6 +110,11 @@ class UISettings(_Section):
 
     host: str = Field("127.0.0.1", description="Address the UI listens on.")
     port: int = Field(7860, description="Port the UI listens on.")
+    concurrency: int | None = Field(
+        None, ge=1,
+        description="Questions answered at once (Gradio's concurrency limit; the rest queue); unset: one per CPU. Measured "
+        "with `benchmarks/bench.py --only users` (20 clients x 3 rounds, 2 CPUs): p95 2.70 s at 2, 3.04 s at 1, 4.32 s at 8.",
+    )
     examples: list[str] = Field(
         default_factory=lambda: [
             "What saving was SEND transport on track to deliver?",

@@ -12,6 +12,7 @@ import logging
 import threading
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from llama_index.core import VectorStoreIndex
 from llama_index.core.base.base_retriever import BaseRetriever
@@ -168,6 +169,13 @@ class _Corpus:
     councils: frozenset[str]
 
 
+@lru_cache(maxsize=50_000)
+def _stems(text: str, stemmer) -> frozenset[str]:
+    import bm25s
+
+    return frozenset(bm25s.tokenize(text, stemmer=stemmer, return_ids=False, show_progress=False)[0])
+
+
 class HybridRetriever:
     """BM25 over sections + dense over chunks, fused with QueryFusionRetriever, then date, kind and duplicate steps."""
 
@@ -303,10 +311,8 @@ class HybridRetriever:
                 out[tok] = float(np.log(1 + (n_docs - df + 0.5) / (df + 0.5)))
         return out
 
-    def stem_terms(self, text: str) -> set[str]:
-        """The stemmed terms of `text`, tokenised exactly as BM25 does."""
-        import bm25s
-
+    def stem_terms(self, text: str) -> frozenset[str]:
+        """The stemmed terms of `text`, tokenised exactly as BM25 does (kept for texts seen before: answering one
+        question stems each candidate sentence and passage, and many questions reach the same passages)."""
         bm25 = self._refresh().bm25
-        stemmer = bm25.stemmer if bm25 else None
-        return set(bm25s.tokenize(text, stemmer=stemmer, return_ids=False, show_progress=False)[0])
+        return _stems(text, bm25.stemmer if bm25 else None)

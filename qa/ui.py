@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -339,7 +340,8 @@ def build_app(assistant: Assistant):
         return FileResponse(path, media_type=media, content_disposition_type="inline", filename=path.name)
 
     demo = build_ui(assistant)
-    demo.queue(default_concurrency_limit=1)
+    # the Assistant is shared by these threads (its caches and Chroma calls are locked)
+    demo.queue(default_concurrency_limit=assistant.settings.ui.concurrency or os.cpu_count() or 1)
     return gr.mount_gradio_app(app, demo, path="/")
 
 

@@ -244,3 +244,16 @@ def test_a_paper_past_its_time_budget_is_given_up_and_nothing_of_it_kept(papers,
     assert store.orphan_paper_ids() == set()  # the slices it stored were removed
     inside = [(done, of) for event, source, done, of in events if event == "embedding" and source == "long.txt"]
     assert [done for done, _ in inside] == [256, 512] and inside[0][1] > 512  # progress within the paper, then given up
+
+
+def test_bfloat16_and_float32_embeddings_agree():
+    import numpy as np
+
+    from index.embed import load_embedder, resolve_dtype
+
+    texts = ["The SEND transport budget was on track to save £900,000.", "AGREED: That the report is noted.", "Page 2"]
+    f32 = np.array(load_embedder("all-MiniLM-L6-v2", 32, "float32").get_text_embedding_batch(texts))
+    b16 = np.array(load_embedder("all-MiniLM-L6-v2", 32, "bfloat16").get_text_embedding_batch(texts), dtype=float)
+    cosine = (f32 * b16).sum(1) / np.linalg.norm(f32, axis=1) / np.linalg.norm(b16, axis=1)
+    assert cosine.min() > 0.999  # an index built in one precision is searched in the other
+    assert resolve_dtype("auto") in {"float32", "bfloat16"} and resolve_dtype("float32") == "float32"
