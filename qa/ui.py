@@ -172,12 +172,27 @@ def add_papers(assistant: Assistant, files: list | None, progress=gr.Progress())
     return ("\n".join(lines), *current_choices(assistant))
 
 
+def date_labels(first, last) -> tuple[str, str]:
+    """The date filters' labels, naming the index's first and last meeting."""
+    return (
+        f"Meetings from (YYYY-MM-DD){f', earliest {first}' if first else ''}",
+        f"Meetings to (YYYY-MM-DD){f', latest {last}' if last else ''}",
+    )
+
+
 def current_choices(assistant: Assistant) -> tuple:
-    """The Ask tab's council and committee menus and the register's committee menu, as the index holds them now
-    (after an upload, and on every page load, so papers another process indexed are offered too)."""
+    """The Ask tab's council and committee menus, the register's committee menu and the date filters' labels, as
+    the index holds them now (after an upload, and on every page load, so papers another process indexed count)."""
     choices = assistant.filter_choices()
     committees = [ANY, *choices["committees"]]
-    return gr.update(choices=[ANY, *choices["councils"]]), gr.update(choices=committees), gr.update(choices=committees)
+    label_from, label_to = date_labels(choices["first"], choices["last"])
+    return (
+        gr.update(choices=[ANY, *choices["councils"]]),
+        gr.update(choices=committees),
+        gr.update(choices=committees),
+        gr.update(label=label_from),
+        gr.update(label=label_to),
+    )
 
 
 REGISTER_COLUMNS = ["Meeting", "Committee", "Item", "Kind / due", "Text", "Votes, or who and later papers", "Page"]
@@ -236,7 +251,7 @@ def register_rows(
 def build_ui(assistant: Assistant) -> gr.Blocks:
     """The Blocks app: chat with cited answers, sources with the page shown, filters, adding papers."""
     choices = assistant.filter_choices()
-    first, last = choices["first"], choices["last"]
+    label_from, label_to = date_labels(choices["first"], choices["last"])
     with gr.Blocks(title="councilqa") as demo:
         session = gr.State(Session())
         gr.Markdown(
@@ -254,8 +269,8 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
                     with gr.Accordion("Filters", open=False):
                         council = gr.Dropdown([ANY, *choices["councils"]], value=ANY, label="Council", elem_id="f-council")
                         committee = gr.Dropdown([ANY, *choices["committees"]], value=ANY, label="Committee", elem_id="f-committee")
-                        date_from = gr.Textbox(label=f"Meetings from (YYYY-MM-DD){f', earliest {first}' if first else ''}", elem_id="f-from")
-                        date_to = gr.Textbox(label=f"Meetings to (YYYY-MM-DD){f', latest {last}' if last else ''}", elem_id="f-to")
+                        date_from = gr.Textbox(label=label_from, elem_id="f-from")
+                        date_to = gr.Textbox(label=label_to, elem_id="f-to")
                         doc_type = gr.Dropdown([ANY, *choices["doc_types"]], value=ANY, label="Document type", elem_id="f-type")
                     sources = gr.Radio([], label="Sources: choose one to see the page", visible=False, elem_id="sources")
                     page_image = gr.Image(label="Cited page", interactive=False, elem_id="page-preview", type="pil")
@@ -318,9 +333,10 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
 
         chatbot.like(on_like, [session], None, api_name=False)
         add.click(
-            lambda f, progress=gr.Progress(): add_papers(assistant, f, progress), [files], [added, council, committee, r_committee], api_name=False
+            lambda f, progress=gr.Progress(): add_papers(assistant, f, progress), [files], [added, council, committee, r_committee, date_from, date_to], api_name=False
         )
-        demo.load(lambda: current_choices(assistant), None, [council, committee, r_committee], api_name=False, queue=False)
+        refreshed = [council, committee, r_committee, date_from, date_to]
+        demo.load(lambda: current_choices(assistant), None, refreshed, api_name=False, queue=False)
     return demo
 
 

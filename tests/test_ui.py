@@ -97,7 +97,7 @@ def test_menus_offer_what_another_process_indexed_since_start_up(assistant, tmp_
     from qa.assistant import Assistant
     from qa.ui import current_choices
 
-    before = [u["choices"] for u in current_choices(assistant)]
+    before = [u["choices"] for u in current_choices(assistant)[:3]]
     assert "Otherton Borough Council" not in before[0]
     other = tmp_path / "otherton"
     other.mkdir()
@@ -107,8 +107,10 @@ def test_menus_offer_what_another_process_indexed_since_start_up(assistant, tmp_
         encoding="utf-8",
     )
     Assistant(assistant.settings).index([other])  # as `qa index` in another process would
-    councils, committees, register_committees = (u["choices"] for u in current_choices(assistant))
+    *menus, label_from, label_to = current_choices(assistant)
+    councils, committees, register_committees = (u["choices"] for u in menus)
     assert "Otherton Borough Council" in councils and "Harbour Board" in committees and "Harbour Board" in register_committees
+    assert label_to["label"].endswith("latest 2026-02-01") and "earliest" in label_from["label"]  # the new paper's meeting
 
 
 def test_pdf_route_serves_indexed_papers_only(assistant):
