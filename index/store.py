@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .decisions import Record
 from .errors import DamagedIndex, IndexMissing, StoreError
-from .lock import ChromaGate, WriteLock
+from .lock import ChromaGate, WriteLock, holder
 from .types import Chunk, DocType, Page, Paper, PaperMeta
 
 log = logging.getLogger(__name__)
@@ -424,7 +424,13 @@ class IndexStore:
             "committees": sorted({p.meta.committee for p in papers if p.meta.committee}),
             "first_meeting": min((p.meta.meeting_date for p in papers if p.meta.meeting_date), default=None),
             "last_meeting": max((p.meta.meeting_date for p in papers if p.meta.meeting_date), default=None),
+            "writer": self.writer(),
         }
+
+    def writer(self) -> str | None:
+        """Who holds the write lock now (index.lock.Holder.describe), or None."""
+        found = holder(self.config.data_dir)
+        return found.describe() if found else None
 
     def close(self) -> None:
         """Close the catalog connection and forget the Chroma client."""

@@ -226,6 +226,10 @@ class Assistant:
                 target.unlink(missing_ok=True)  # a bad or duplicate upload leaves nothing behind
         return report
 
+    def writer(self) -> str | None:
+        """Who is writing the index now ("pid 1234 (qa index papers/: ..., since 13:02:11)"), or None."""
+        return self.store.writer()
+
     def stats(self) -> dict:
         """What the index holds."""
         return self.store.stats()

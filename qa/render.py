@@ -176,6 +176,8 @@ def stats_text(stats: dict) -> str:
         f"committees ({len(stats['committees'])}):",
     ]
     lines.extend(f"  {c}" for c in stats["committees"])
+    if stats.get("writer"):
+        lines.append(f"being written now by {stats['writer']}")
     return "\n".join(lines)
 
 

@@ -148,19 +148,26 @@ _feedback_lock = threading.Lock()
 
 
 def add_papers(assistant: Assistant, files: list | None, progress=gr.Progress()):
-    """Index uploaded files; returns a Markdown summary and refreshed filter choices."""
+    """Index uploaded files; yields a Markdown summary and refreshed filter choices (first a line saying whom it
+    waits for, when another process is writing the index)."""
     if not files:
         raise user_error("Choose one or more PDF, HTML, Markdown or text files first.")
     paths = [Path(f if isinstance(f, str) else f.name) for f in files]
+    unchanged = (gr.update(),) * 5
 
     def tick(event: str, source: str, done: int, total: int) -> None:
-        if event == "waiting":  # another process (a CLI `qa index`, another upload) is writing the index
-            progress(None, desc=f"waiting for another process writing the index: {source}")
-        elif event == "embedding":
+        if event == "embedding":
             progress((done, total), desc=f"embedding {source}: {done:,} of {total:,} chunks")
-        else:
+        elif event != "waiting":
             progress((done, total), desc=f"{event} {source}")
 
+    busy = assistant.writer()
+    if busy:  # the upload waits for the lock; say so where the result will appear
+        waiting = (
+            f"_Waiting: another process is writing the index ({render.escape_md(busy)}); these papers are indexed "
+            "as soon as it finishes. Questions are answered meanwhile._"
+        )
+        yield (waiting, *unchanged)
     report = assistant.add_files(paths, progress=tick)
     lines = [render.escape_md(render.report_text(report).split("\n")[0])]
     for source in report.added:
@@ -169,7 +176,7 @@ def add_papers(assistant: Assistant, files: list | None, progress=gr.Progress())
         lines.append(f"- already indexed: {render.escape_md(source)} (same content as {render.escape_md(first)})")
     for s in report.skipped:
         lines.append(f"- not indexed: {render.escape_md(s.source)}: {render.escape_md(s.reason)}")
-    return ("\n".join(lines), *current_choices(assistant))
+    yield ("\n".join(lines), *current_choices(assistant))
 
 
 def date_labels(first, last) -> tuple[str, str]:
@@ -333,7 +340,7 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
 
         chatbot.like(on_like, [session], None, api_name=False)
         add.click(
-            lambda f, progress=gr.Progress(): add_papers(assistant, f, progress), [files], [added, council, committee, r_committee, date_from, date_to], api_name=False
+            lambda f, progress=gr.Progress(): (yield from add_papers(assistant, f, progress)), [files], [added, council, committee, r_committee, date_from, date_to], api_name=False
         )
         refreshed = [council, committee, r_committee, date_from, date_to]
         demo.load(lambda: current_choices(assistant), None, refreshed, api_name=False, queue=False)

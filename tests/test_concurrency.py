@@ -119,6 +119,8 @@ def test_qa_index_no_wait_refuses_while_another_writes(tmp_path, papers):
     with WriteLock(data, "an upload"):
         proc = _qa(data, "index", str(papers), "--no-wait", "--quiet")
         _, err = proc.communicate(timeout=120)
+        stats = _qa(data, "stats")
+        assert f"being written now by pid {os.getpid()}" in _finish(stats)
     assert proc.returncode == 1
     assert "another process is writing the index" in err and "an upload" in err and "Traceback" not in err
 

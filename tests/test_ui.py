@@ -83,13 +83,29 @@ def test_adding_papers_reports_new_duplicate_and_bad_files(assistant, tmp_path):
     new = tmp_path / "extra.md"
     new.write_text("Testshire County Council\nThe ferry timetable changes on 1 March 2026.\n", encoding="utf-8")
     files = [str(new), str(FIXTURES / "papers" / "testshire-transport-2025-10-28-pack.pdf"), str(FIXTURES / "bad" / "scanned.pdf")]
-    summary, *_ = add_papers(assistant, files, progress=lambda *a, **k: None)
+    *_, (summary, *_) = add_papers(assistant, files, progress=lambda *a, **k: None)
     assert "indexed: extra.md" in summary
     assert "already indexed: testshire-transport-2025-10-28-pack.pdf" in summary
     assert "not indexed: scanned.pdf: no text layer" in summary
     assert sorted(p.name for p in (Path(assistant.settings.data_dir) / "uploads").iterdir()) == ["extra.md"]
     answer = assistant.ask("When does the ferry timetable change?")
     assert "1 March 2026" in answer.text  # searchable at once
+
+
+def test_an_upload_while_another_process_writes_says_whom_it_waits_for(assistant, tmp_path):
+    from index.lock import WriteLock
+    from qa.ui import add_papers
+
+    new = tmp_path / "later.md"
+    new.write_text("Testshire County Council\nThe library opens on Sundays from 1 May 2026.\n", encoding="utf-8")
+    lock = WriteLock(assistant.settings.data_dir, "indexing a big folder")
+    lock.__enter__()
+    steps = add_papers(assistant, [str(new)], progress=lambda *a, **k: None)
+    first, *_ = next(steps)
+    assert first.startswith("_Waiting: another process is writing the index") and "indexing a big folder" in first
+    lock.__exit__(None, None, None)  # the other writer finishes; the upload goes ahead
+    final, *_ = next(steps)
+    assert "indexed: later.md" in final
 
 
 def test_menus_offer_what_another_process_indexed_since_start_up(assistant, tmp_path):
