@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -78,7 +79,12 @@ def paper_meta(found: Found, pages: list[Page], manifest: PaperMeta | None, arou
         meta.title = pages[0].text.split("\n")[0][:160]
         if meta.doc_type is None:
             meta.doc_type = DocType.MINUTES if "minutes" in head.lower()[:400] else DocType.AGENDA
+    elif meta.doc_type is None and found.path.suffix.lower() in {".md", ".txt"} and _MINUTES_HEADING.search(head[:400]):
+        meta.doc_type = DocType.MINUTES  # a text paper headed "Minutes of the Cabinet held on …" (no manifest, no name)
     return meta
+
+
+_MINUTES_HEADING = re.compile(r"^\W*minutes of (?:the |a )?(?:meeting|proceedings|\w)", re.IGNORECASE | re.MULTILINE)
 
 
 def agreed_meta(

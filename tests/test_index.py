@@ -257,3 +257,19 @@ def test_bfloat16_and_float32_embeddings_agree():
     cosine = (f32 * b16).sum(1) / np.linalg.norm(f32, axis=1) / np.linalg.norm(b16, axis=1)
     assert cosine.min() > 0.999  # an index built in one precision is searched in the other
     assert resolve_dtype("auto") in {"float32", "bfloat16"} and resolve_dtype("float32") == "float32"
+
+
+def test_a_text_paper_headed_minutes_is_read_as_minutes_and_its_resolutions_registered(tmp_path):
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    (folder / "stadium.md").write_text(
+        "# Testshire County Council\n\nMinutes of the Cabinet held on 3 November 2025\n\n12. STADIUM FUNDING REQUEST\n\n"
+        "RESOLVED: That the request for stadium funding is refused.\n",
+        encoding="utf-8",
+    )
+    (folder / "agenda.md").write_text("# Testshire County Council\n\nAgenda\n\n1. Minutes of the previous meeting\n\n2. Parks\n", encoding="utf-8")
+    store = _store()
+    build_index([folder], store, _options())
+    kinds = {p.source: p.meta.doc_type for p in store.papers()}
+    assert kinds["stadium.md"] == DocType.MINUTES and kinds["agenda.md"] != DocType.MINUTES
+    assert [r.record.text for r in store.records("decision")] == ["RESOLVED: That the request for stadium funding is refused."]
