@@ -87,9 +87,7 @@ def paper_meta(found: Found, pages: list[Page], manifest: PaperMeta | None, arou
 _MINUTES_HEADING = re.compile(r"^\W*minutes of (?:the |a )?(?:meeting|proceedings|\w)", re.IGNORECASE | re.MULTILINE)
 
 
-def agreed_meta(
-    found: list[Found], hashes: dict[Path, str], store: IndexStore, manifest: dict[Path, PaperMeta], max_mb: float = float("inf")
-) -> dict[Path, PaperMeta]:
+def agreed_meta(found: list[Found], hashes: dict[Path, str], store: IndexStore, manifest: dict[Path, PaperMeta]) -> dict[Path, PaperMeta]:
     """Council and committee as the papers of each folder agree on them (index.meta.folder_consensus).
 
     A paper without a manifest often names other councils (a district in a county report, a city in a
@@ -107,8 +105,8 @@ def agreed_meta(
         if listed and listed.council and listed.committee:
             stated[item.path] = listed
             continue
-        if item.path.is_file() and item.path.stat().st_size > max_mb * 1e6:
-            continue  # refused later, with its reason; not worth reading to vote
+        if item.path not in hashes:
+            continue  # unreadable or over the size limit: refused later, with its reason; not read to vote
         try:
             pages = parse_paper(item.path)
         except (ParseError, OSError):
@@ -135,18 +133,21 @@ EMBED_SLICE = 256  # chunks embedded and stored between two progress reports and
 
 
 def embed_and_store(
-    store: IndexStore, embedder, paper_id: str, chunks: list, deadline: float | None = None, progress=None
+    store: IndexStore, embedder, paper_id: str, chunks: list, budget: tuple[float, float] | None = None, progress=None
 ) -> list:
     """Embed a paper's chunks and its decision/commitment records and add them to Chroma; returns the records
     (the catalog row that makes them live is the caller's to commit).
 
-    Works in slices, calling `progress(done, total)` after each; past `deadline` (time.monotonic()) it raises
-    TooLarge, and what it stored is left for the caller to delete.
+    Works in slices, calling `progress(done, total)` after each; `budget` is (started, seconds) on
+    time.monotonic(): past it, TooLarge is raised, and what was stored is left for the caller to delete.
     """
     texts = [c.to_node().get_content(metadata_mode=MetadataMode.EMBED) for c in chunks]
     for start in range(0, len(chunks), EMBED_SLICE):
-        if deadline is not None and time.monotonic() > deadline:
-            raise TooLarge(f"not indexed: still embedding after {start:,} of {len(chunks):,} chunks when its time ran out")
+        if budget is not None and time.monotonic() > budget[0] + budget[1]:
+            raise TooLarge(
+                f"not indexed: still embedding after {start:,} of {len(chunks):,} chunks when its time ran out "
+                f"({budget[1]:,.0f} s, index.paper_budget_s); split the file, or raise the budget"
+            )
         part = slice(start, start + EMBED_SLICE)
         store.add_chunks(chunks[part], embedder.get_text_embedding_batch(texts[part]))
         if progress:
@@ -199,12 +200,17 @@ def _build(paths: list[Path], store: IndexStore, options: IndexOptions, manifest
     total = len(found)
     hashes: dict[Path, str] = {}
     unreadable: dict[Path, OSError] = {}
+    oversized: dict[Path, float] = {}  # refused before they are read: not even hashed
     for item in found:
         try:
+            size_mb = item.path.stat().st_size / 1e6
+            if size_mb > options.max_paper_mb:
+                oversized[item.path] = size_mb
+                continue
             hashes[item.path] = file_hash(item.path)
         except OSError as exc:
             unreadable[item.path] = exc
-    around = agreed_meta(found, hashes, store, manifest, options.max_paper_mb)
+    around = agreed_meta(found, hashes, store, manifest)
     for n, item in enumerate(found, start=1):
         source = item.source
         progress("start", source, n - 1, total)
@@ -213,12 +219,12 @@ def _build(paths: list[Path], store: IndexStore, options: IndexOptions, manifest
             report.skipped.append(Skipped(source, f"cannot read file: {exc.strerror or exc}"))
             progress("failed", source, n, total)
             continue
-        paper_id = hashes[item.path]
-        size_mb = item.path.stat().st_size / 1e6
-        if size_mb > options.max_paper_mb:
-            report.skipped.append(Skipped(source, f"too large to index: {size_mb:,.0f} MB, over the limit of {options.max_paper_mb:,.0f} MB (index.max_paper_mb)"))
+        if item.path in oversized:
+            reason = f"too large to index: {oversized[item.path]:,.0f} MB, over the limit of {options.max_paper_mb:,.0f} MB (index.max_paper_mb)"
+            report.skipped.append(Skipped(source, reason))
             progress("failed", source, n, total)
             continue
+        paper_id = hashes[item.path]
         previous = store.paper_by_path(str(item.path))
         if previous and previous.id == paper_id:
             report.unchanged.append(source)
@@ -248,7 +254,7 @@ def _build(paths: list[Path], store: IndexStore, options: IndexOptions, manifest
                 embedder = load_embedder(options.embed_model, options.embed_batch_size, options.embed_dtype)
                 store.set_info("embed_model", options.embed_model)
             records = embed_and_store(
-                store, embedder, paper.id, chunks, deadline=paper_started + options.paper_budget_s,
+                store, embedder, paper.id, chunks, budget=(paper_started, options.paper_budget_s),
                 progress=lambda done, of, source=source: progress("embedding", source, done, of),
             )
             store.commit_paper(paper, pages, len(chunks), replaces=previous.id if previous else None, records=records)
@@ -263,8 +269,7 @@ def _build(paths: list[Path], store: IndexStore, options: IndexOptions, manifest
         except TooLarge as exc:
             if store.paper(paper_id) is None:
                 store.delete_paper_chunks([paper_id])  # what was stored of it before its time ran out
-            reason = str(exc) if "limit" in str(exc) else f"{exc} ({options.paper_budget_s:,.0f} s, index.paper_budget_s); split the file, or raise the budget"
-            report.skipped.append(Skipped(source, reason))
+            report.skipped.append(Skipped(source, str(exc)))
             progress("failed", source, n, total)
         except ParseError as exc:
             report.skipped.append(Skipped(source, str(exc)))

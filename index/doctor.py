@@ -48,16 +48,15 @@ def check(store: IndexStore) -> Checkup:
     """Compare the catalog with Chroma: chunks and record embeddings per paper, and chunks of unknown papers."""
     papers = store.papers()
     out = Checkup(papers=len(papers), chunks=sum(p.chunks for p in papers))
-    if not store.config.chroma_host:
-        out.damaged = chroma_damage(store.config.data_dir / "chroma")
-        if out.damaged:
-            out.findings = [Finding(p.id, p.source, "Chroma damaged") for p in papers]
-            return out
-    try:
-        chunks = store.chroma_ids()
-        records = store.chroma_ids(records=True)
-    except DamagedIndex as exc:
-        out.damaged = str(exc)
+    out.damaged = None if store.config.chroma_host else chroma_damage(store.config.data_dir / "chroma")
+    if not out.damaged:
+        try:
+            chunks = store.chroma_ids()
+            records = store.chroma_ids(records=True)
+        except DamagedIndex as exc:
+            out.damaged = str(exc)
+    if out.damaged:  # every paper is to be re-embedded
+        out.findings = [Finding(p.id, p.source, "Chroma damaged") for p in papers]
         return out
     catalog_records = store.record_counts()
     for p in papers:
@@ -82,7 +81,6 @@ def repair(store: IndexStore, options: IndexOptions | None = None, wait: bool = 
         found = check(store)
         if found.damaged:
             found.kept_aside = str(store.set_chroma_aside())
-            found.findings = [Finding(p.id, p.source, "Chroma damaged") for p in store.papers()]
         if found.orphans:
             store.delete_paper_chunks(sorted(found.orphans))
         embedder = None
@@ -94,6 +92,6 @@ def repair(store: IndexStore, options: IndexOptions | None = None, wait: bool = 
                 embedder = load_embedder(store.get_info("embed_model") or options.embed_model, options.embed_batch_size, options.embed_dtype)
             store.delete_paper_chunks([paper.id])
             chunks = chunk_pages(paper.id, paper.source, paper.meta, store.pages(paper.id), options.chunk)
-            embed_and_store(store, embedder, paper.id, chunks)
+            embed_and_store(store, embedder, paper.id, chunks)  # no time budget: a repair finishes what it starts
             found.repaired.append(paper.source)
     return found

@@ -55,12 +55,13 @@ class Holder:
         return f"pid {self.pid} ({self.command}: {self.doing}, since {since})"
 
 
-def _read_holder(path: Path) -> Holder | None:
+def _read_holder(path: Path) -> Holder:
+    """The holder the lock file names (a holder that has not written it yet is "another process")."""
     try:
         data = json.loads(path.read_text(encoding="utf-8") or "{}")
         return Holder(int(data["pid"]), str(data["command"]), str(data["doing"]), str(data["since"]))
     except (OSError, ValueError, KeyError, TypeError):
-        return None
+        return Holder(0, "another process", "writing", "")
 
 
 def holder(data_dir: Path) -> Holder | None:
@@ -72,7 +73,7 @@ def holder(data_dir: Path) -> Holder | None:
         try:
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            return _read_holder(path) or Holder(0, "another process", "writing", "")
+            return _read_holder(path)
         fcntl.flock(f, fcntl.LOCK_UN)
     return None
 
@@ -93,7 +94,7 @@ class WriteLock:
         try:
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            other = _read_holder(self.path) or Holder(0, "another process", "writing", "")
+            other = _read_holder(self.path)
             if not self.wait:
                 f.close()
                 raise IndexBusy(

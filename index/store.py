@@ -17,7 +17,6 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
-from types import SimpleNamespace
 from pathlib import Path
 
 from .decisions import Record
@@ -90,7 +89,7 @@ class IndexStore:
         self.db.execute("PRAGMA journal_mode=WAL")  # readers in other processes never wait for a writer's commit
         self.db.executescript(SCHEMA)
         self.gate = ChromaGate(
-            None if config.chroma_host else data_dir, self._open_client, self._forget_client, self._epoch, self._bump_epoch
+            None if config.chroma_host else data_dir, self._open_client, lambda _stale: self._forget_system(), self._epoch, self._bump_epoch
         )
         self._collections: dict[str, object] = {}
         self._collections_of = None
@@ -112,9 +111,8 @@ class IndexStore:
         try:
             if self.config.chroma_host:
                 return chromadb.HttpClient(host=self.config.chroma_host, port=self.config.chroma_port, settings=chroma_settings)
-            path = str(Path(self.config.data_dir) / "chroma")
-            self._forget_client(SimpleNamespace(_identifier=path))  # never another store's cached copy of the segments
-            return chromadb.PersistentClient(path=path, settings=chroma_settings)
+            self._forget_system()  # never another store's cached copy of the segments
+            return chromadb.PersistentClient(path=self._chroma_path, settings=chroma_settings)
         except Exception as exc:  # chromadb raises many types; name the place and the cause
             where = (
                 f"Chroma server {self.config.chroma_host}:{self.config.chroma_port}"
@@ -123,25 +121,24 @@ class IndexStore:
             )
             raise StoreError(f"cannot open the Chroma index at {where}: {exc}") from exc
 
-    @staticmethod
-    def _forget_client(client) -> None:
-        """Drop chromadb's cached system for a stale embedded client, so the next one reads the disk afresh
+    @property
+    def _chroma_path(self) -> str:
+        return str(Path(self.config.data_dir) / "chroma")
+
+    def _forget_system(self) -> None:
+        """Drop chromadb's cached system for this index's embedded Chroma, so the next client reads the disk afresh
         (chromadb shares one system per path within a process; the old one is freed with its last user)."""
         from chromadb.api.shared_system_client import SharedSystemClient
 
-        key = getattr(client, "_identifier", None)
-        SharedSystemClient._identifier_to_system.pop(key, None)
-        SharedSystemClient._identifier_to_refcount.pop(key, None)
+        SharedSystemClient._identifier_to_system.pop(self._chroma_path, None)
+        SharedSystemClient._identifier_to_refcount.pop(self._chroma_path, None)
 
     def _epoch(self) -> int:
         return int(self.get_info("chroma_epoch") or 0)
 
     def _bump_epoch(self) -> int:
         with self.db:
-            self.db.execute(
-                "INSERT INTO info(key, value) VALUES ('chroma_epoch', '1') "
-                "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
-            )
+            self._bump("chroma_epoch")
         return self._epoch()
 
     @contextmanager
@@ -396,9 +393,13 @@ class IndexStore:
         return int(row[0]) if row else 0
 
     def _bump_generation(self) -> None:
+        self._bump("generation")
+
+    def _bump(self, key: str) -> None:
+        """Add one to a counter in the info table (inside the caller's transaction)."""
         self.db.execute(
-            "INSERT INTO info(key, value) VALUES ('generation', '1') "
-            "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+            "INSERT INTO info(key, value) VALUES (?, '1') ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+            (key,),
         )
 
     def get_info(self, key: str) -> str | None:
@@ -435,7 +436,7 @@ class IndexStore:
     def close(self) -> None:
         """Close the catalog connection and forget the Chroma client."""
         if self.gate.client is not None and not self.config.chroma_host:
-            self._forget_client(self.gate.client)
+            self._forget_system()
         self.gate.client = None
         self.db.close()
 

@@ -28,6 +28,11 @@ def _known_errors():
         raise click.ClickException(str(exc)) from exc
 
 
+def _say_waiting(who: str) -> None:
+    """One line on stderr while this writer waits for another (`who`: index.lock.Holder.describe)."""
+    click.echo(f"waiting: another process is writing this index, {who}", err=True)
+
+
 def _assistant(ctx: click.Context, create: bool = False, **overrides):
     from .assistant import Assistant
 
@@ -108,7 +113,7 @@ def index(ctx: click.Context, paths: tuple[Path, ...], manifests: tuple[Path, ..
     def progress(event: str, source: str, done: int, total: int) -> None:
         nonlocal bar
         if event == "waiting":
-            click.echo(f"waiting: another process is writing this index, {source}", err=True)
+            _say_waiting(source)
             return
         if quiet:
             return
@@ -272,11 +277,8 @@ def doctor(ctx, repair: bool, no_wait: bool) -> None:
     """
     assistant = _assistant(ctx)
 
-    def waiting(other) -> None:
-        click.echo(f"waiting: another process is writing this index, {other.describe()}", err=True)
-
     with _known_errors():
-        found = assistant.doctor(repair=repair, wait=not no_wait, on_wait=waiting)
+        found = assistant.doctor(repair=repair, wait=not no_wait, on_wait=lambda other: _say_waiting(other.describe()))
         click.echo(render.checkup_text(found, repaired=repair))
         if repair and not found.ok:
             after = assistant.doctor()
