@@ -42,6 +42,29 @@ ISO_DATE = re.compile(r"\b(20\d\d|19\d\d)[-_.](\d\d)[-_.](\d\d)\b")
 # "13th-Feb-2025" in modern.gov file names
 DASHED = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?-({_MONTH_RE})-(\d{{4}})\b", re.IGNORECASE)
 MONTH_YEAR = re.compile(rf"\b({_MONTH_RE})\.?,?\s+(\d{{4}})\b", re.IGNORECASE)
+# a day of a month with no year ("since the 13th May", "by 21 March")
+DAY_MONTH = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_RE})\b", re.IGNORECASE)
+# when something happens without a calendar date: "early next year", "by the summer", "in January", "Q3 2025",
+# "the end of the financial year" (not how long it takes: "within two weeks")
+RELATIVE_TIME = re.compile(
+    r"\b(?:early|late|mid|end of|start of|beginning of|during|by|in|from|until|before|after)\s+(?:the\s+)?"
+    r"(?:next|this|last|coming|following|current)\s+(?:year|month|week|spring|summer|autumn|winter|financial year|municipal year|quarter)\b"
+    r"|\b(?:spring|summer|autumn|winter)\s+(?:of\s+)?(?:19|20)\d\d\b"
+    r"|\b(?:in|by|during|over|until|after|before|from)\s+(?:the\s+)?(?:early\s+|late\s+)?(?:spring|summer|autumn|winter|new year)\b"
+    r"|\b(?:in|by|from|until|during|before|after|since|early|late|mid)\s+(?:january|february|march|april|may|june|july|august|september|october|november|december)\b"
+    r"|\b(?:Q[1-4]|quarter\s+[1-4]|(?:first|second|third|fourth)\s+quarter)\b",
+    re.IGNORECASE,
+)
+
+
+def names_date(text: str) -> bool:
+    """Whether `text` names a calendar date or month ("13th May", "September 2025")."""
+    return bool(DAY_MONTH.search(text) or MONTH_YEAR.search(text) or ISO_DATE.search(text))
+
+
+def names_time(text: str) -> bool:
+    """Whether `text` says when, by a calendar date or in words ("early next year", "by the summer", "Q3")."""
+    return names_date(text) or bool(RELATIVE_TIME.search(text))
 
 
 def _mk(y: int, m: int, d: int) -> date | None:

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from index.instructions import addressed_to_ai
+from index.meta import names_time
 from index.tables import table_rows
 from index.types import Chunk
 
@@ -32,7 +33,6 @@ _HEADING_ONLY = re.compile(r"^\s*\d{1,4}[a-z]?\.\s+[^a-z]+$")
 _LEADERS = re.compile(r"(?:\.\s?){6,}|…{2,}")  # a contents line: "1 | Introduction and Headlines........ 3"
 _DECISION_LINE = re.compile(r"^\s*(AGREED|RESOLVED|DECISION|DECIDED|RECOMMENDED)\b", re.IGNORECASE)
 _NUMBER = re.compile(r"£\s?\d|\d[\d,.]*\s?(?:%|m\b|k\b|million|bn|billion)|\b\d{1,3}(?:,\d{3})+\b|\b\d+\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|thousand)\b", re.IGNORECASE)
-_DATE = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b(?:january|february|march|april|june|july|august|september|october|november|december)\s+\d{4}\b", re.IGNORECASE)
 _NAME = re.compile(r"\b(?:Councillors?|Cllrs?\.?|Mayor|Chair|Director|Mr\.?|Ms\.?|Mrs\.?|Dr\.?)\s+[A-Z]|\b[A-Z][a-z]+ [A-Z][a-z]+\b")
 _COMMITMENT = re.compile(
     r"\b(would|will|to|should)\s+(?:\w+\s+)?(come|return|report|be brought|be provided|be presented|be circulated|be shared)\b"
@@ -230,14 +230,17 @@ class Candidates:
         kinds = intent.asks
         which: list[int] = []
         rows: list[list[float]] = []
+        stems = [stem(text) for text in self.basis]
+        asked = figures((topic or intent).question)
         for i, (s, text) in enumerate(zip(self.sentences, self.basis)):
             if not s.is_row and (_HEADING_ONLY.match(s.text) or s.text.isupper()) or _LEADERS.search(s.text):
                 continue  # an item heading or a contents line says what was discussed, not what was said
-            terms = stem(text)
+            terms = stems[i]
             context = stem(s.chunk.header()) | terms
             words = len(s.text.split())
-            has_number = bool(_NUMBER.search(s.text))
-            has_date = bool(_DATE.search(s.text))
+            # a figure the question itself gives ("of the £868,500 grant", "in 2025-26") is not an answer to it
+            has_number = bool(_NUMBER.search(s.text)) and not (figures(s.text) and figures(s.text) <= asked)
+            has_date = names_time(s.text)
             decision_block = s.decision or bool(_DECISION_LINE.match(s.text))
             lexical = key_share(term_weights, terms)
             which.append(i)
@@ -339,6 +342,14 @@ class Ranker:
 
 
 _RANKERS: dict[Path, Ranker] = {}
+
+
+_FIGURE = re.compile(r"\d[\d,.]*\d|\d")
+
+
+def figures(text: str) -> set[str]:
+    """The figures written in digits in `text`, without thousands separators ("£868,500" -> "868500")."""
+    return {m.group().replace(",", "").rstrip(".") for m in _FIGURE.finditer(text)}
 
 
 def key_share(term_weights: dict[str, float], terms: set[str]) -> float:

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from index.meta import years_named
+from index.meta import MONTHS, years_named
 from index.motions import is_closure, is_outcome, is_vote_call, vote_block, vote_count
 from index.store import IndexStore, StoredRecord
 
@@ -138,7 +138,7 @@ class Answerers:
             votes = self.votes(intent, hits, topic=(whole or intent).question)
             if votes is not None and not votes.abstain and self._verifies(votes):
                 return votes
-            tally = self.tally(scored, pool, hits, topic_weights, votes) if intent.vote_result else None
+            tally = self.tally(scored, pool, hits, topic_weights, votes, amendment=intent.about == "amendment") if intent.vote_result else None
             if tally is not None:
                 return tally
             if votes is not None and votes.abstain:
@@ -251,12 +251,13 @@ class Answerers:
                         return out
         return out
 
-    def tally(self, scored: list[Scored], pool: Candidates, hits: list[Hit], topic_weights: dict, uncounted: Claims | None) -> Claims | None:
+    def tally(self, scored: list[Scored], pool: Candidates, hits: list[Hit], topic_weights: dict, uncounted: Claims | None, amendment: bool = False) -> Claims | None:
         """For "what was the vote on ..." where the register holds no count: the best-ranked sentence opening a
         recorded vote ("the Mayor directed that a vote be taken ... as follows:") in one of the best passages, under
         the question's topic: in the agenda item of the decision the register found without a count, or else in the
         item of the passage holding most of the question's key terms; then the lines that record that vote, quoted
-        from the minutes: the tallies and the chair's declaration."""
+        from the minutes: the tallies and the chair's declaration. Unless the question is about an `amendment`, a vote
+        on one is passed over: the result asked for is the substantive motion's."""
         decided = uncounted.items if uncounted else set()
         if not decided and hits:
             top = max(hits[: self.settings.vote_passages], key=lambda h: answer_mod.coverage(topic_weights, h.chunk, self.stem))
@@ -267,6 +268,8 @@ class Answerers:
                 continue
             if (s.chunk.paper_id, s.chunk.item) not in decided:
                 continue  # a vote on another item
+            if not amendment and _ON_AMENDMENT.search(s.text):
+                continue  # "put to the vote the amendment set out in paragraph 2"
             start = next(i for i, u in enumerate(pool.sentences) if u is s) + 1
             after = [u for u in pool.sentences[start : start + 16] if u.chunk.id == s.chunk.id]
             block = vote_block([u.text for u in after])
@@ -309,8 +312,14 @@ class Answerers:
         elif intent.vote_result:
             # "what was the vote on ...": the motion (one that, with its item, holds enough of the question's key
             # terms), then its recorded vote, line by line from the minutes
-            weights = self.term_weights(topic)
-            records = [r for r in on_topic if r.record.votes and key_share(weights, self.stem(f"{r.record.item_title or ''} {r.record.text}")) >= self._thresholds()[2]][:1]
+            # what the vote is about: the question's terms less those naming the meeting, the council and the vote
+            # itself ("Family Hubs" of "How many councillors voted against the Family Hubs motion at Kent's full
+            # council on 13 March 2025?"), which every vote of that meeting shares
+            weights = subject_weights(self.term_weights(topic), self.stem(" ".join([*VOTE_WORDS, *intent.councils])))
+            counted = [r for r in on_topic if r.record.votes and key_share(weights, self.stem(f"{r.record.item_title or ''} {r.record.text}")) >= self._thresholds()[2]]
+            # a question not about an amendment asks how the motion itself fared: the substantive motion's vote,
+            # not that of an amendment moved in its debate
+            records = [r for r in counted if intent.about == "amendment" or not r.record.kind.startswith("amendment")][:1]
             if records:
                 return self.from_records(hits, records, quote=opening, with_votes=True)
             decided = [r for r in found[:3] if r.record.type == "decision" and intent.at(r.record.meeting_date)]
@@ -323,6 +332,22 @@ class Answerers:
         if not records:
             return None
         return self.from_records(hits, records[: max(self.settings.max_sentences, 6)], quote=opening)
+
+
+_ON_AMENDMENT = re.compile(r"\bvote\b.*\bthe amendment\b|\bthe amendment\b.*\bto the vote\b", re.I)
+
+# words every question about a vote may use, whatever the vote was on
+VOTE_WORDS = ("how", "many", "motion", "motions", "amendment", "amendments", "vote", "voted", "voting", "votes", "carried", "lost", "result",
+              "final", "councillors", "members", "against", "full", "council", "meeting", "special")
+
+
+def subject_weights(weights: dict[str, float], generic: frozenset[str]) -> dict[str, float]:
+    """A question's term weights less the `generic` ones, the years, days and months (a meeting's date is matched
+    by `Intent.at`, not by words)."""
+    return {t: w for t, w in weights.items() if t not in generic and not t.isdigit() and t not in _MONTH_STEMS}
+
+
+_MONTH_STEMS = {m[:3] for m in MONTHS} | set(MONTHS)
 
 
 def _tail(s: Sentence, most: int = 400) -> Sentence:

@@ -7,11 +7,11 @@ against the page text stored at index time (after whitespace and ligature normal
 from __future__ import annotations
 
 from index.instructions import addressed_to_ai
+from index.meta import names_date
 from index.store import IndexStore
 from index.text import squash
 from index.types import item_name
 
-from .answer import _DATE as _HAS_DATE
 from .answer import Scored
 from .types import ABSTAIN_TEXT, Answer, Citation, Hit
 
@@ -92,7 +92,7 @@ def build_answer(question: str, hits: list[Hit], chosen: list[Scored], store: In
         if cite.header and not on_page(page, cite.header):
             cite.header = ""  # a header is shown only where it stands on the row's page
         citations.append(cite)
-        lead = lead_in(scored) if with_context or (with_context is None and not _HAS_DATE.search(s.text)) else ""
+        lead = lead_in(scored) if with_context or (with_context is None and not names_date(s.text)) else ""
         if lead and parts and lead == lead_in(chosen[0]) and chosen.index(scored) > 0:
             lead = ""  # same meeting and item as the sentence before
         columns = f" (table columns: {cite.header})" if cite.header and cite.header != shown_header else ""

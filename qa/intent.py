@@ -63,7 +63,7 @@ def date_hints(question: str) -> list[DateHint]:
 
 # What a question asks for, by how questions are worded.
 _ASKS: list[tuple[str, re.Pattern]] = [
-    (FIGURE, re.compile(r"\bhow (many|much)\b|\bwhat(?:\s+[\w'’-]+){0,5}?\s+(amount|number|percentage|figure|total|saving|cost|budget|sum|rate|pay|salary|range|price|fee|charge|grant|allocation|spend|spending|income|value|supply|capacity|funding|forecast|overspend|underspend|deficit|surplus|reserve|headroom|tax|levy|precept)(?:s|ing)?\b", re.I)),
+    (FIGURE, re.compile(r"\bhow (many|much)\b|\bwhat (?:do|does|did|will|would)\b.*\bcost\b|\bwhat(?:['’]s)?(?:\s+[\w'’-]+){0,5}?\s+(amount|number|percentage|figure|total|saving|cost|budget|sum|rate|pay|salary|range|price|fee|charge|grant|allocation|spend|spending|income|value|supply|capacity|funding|forecast|overspend|underspend|deficit|surplus|reserve|headroom|tax|levy|precept)(?:s|ing)?\b", re.I)),
     # "when" asks a date where a question (or a part) starts with it, not in "what happened when they voted"
     (DATE, re.compile(r"^\W*(?:from |since |until |by )?when\b|(?:[,;?]|\band)\s+(?:from |since |until |by )?when\b|\bwhat date\b|\bon what (day|date)\b|\bdeadlines?\b|\bby when\b|\btimetable\b|\btimescales?\b", re.I)),
     (PERSON, re.compile(r"\bwho\b|\bwhich (councillor|member|officer)\b", re.I)),
@@ -152,7 +152,8 @@ class Intent:
 
 
 # "..., and who seconded it?", "... and where did its money go?": a second question joined to the first
-_PART_JOIN = re.compile(r",?\s+and\s+(?=(?:who|whom|what|when|where|which|why|how|did|does|do|is|was|were|are)\b)|;\s+|\?\s+(?=\S)", re.I)
+# (an adverb may come first: "..., and roughly how many did it affect?")
+_PART_JOIN = re.compile(r",?\s+and\s+(?=(?:(?:\w+ly|also|then)\s+)?(?:who|whom|what|when|where|which|why|how|did|does|do|is|was|were|are)\b)|;\s+|\?\s+(?=\S)", re.I)
 
 
 def question_parts(question: str) -> list[str]:

@@ -165,3 +165,23 @@ def test_each_part_of_a_two_part_question_is_fitted_to_its_own_items():
     assert fit.assign_items(items, texts, [who, money]) == [["Passmore"], [["£1m", "1 million"]]]
     assert fit.assign_items(items, texts, [who]) == [items]  # one part asks for everything
     assert fit.assign_items(["nowhere"], texts, [who, money]) == [[], []]  # an item no unit holds labels nothing
+
+
+def test_a_figure_the_question_gives_does_not_answer_it_and_a_time_in_words_answers_when():
+    from qa.answer import FEATURES
+
+    text = "\n".join(
+        [
+            "The MCA has been allocated £868,500 in total.",
+            "Avon Fire and Rescue Service will receive £642,082 of it.",
+            "Consultants will be procured early next year.",
+        ]
+    )
+    pool = Candidates([_hit(text)], CountingEmbedder(), dense_top=10)
+    how_much = parse("How much of the £868,500 grant goes to Avon Fire and Rescue Service?")
+    which, x = pool.features(how_much, {"grant": 1.0, "avon": 1.0}, _stem)
+    has_number = {pool.sentences[i].text[:12]: bool(x[j, FEATURES.index("figure_has_number")]) for j, i in enumerate(which)}
+    assert has_number == {"The MCA has ": False, "Avon Fire an": True, "Consultants ": False}
+    when = parse("When will consultants be brought in?")
+    which, x = pool.features(when, {"consultants": 1.0}, _stem)
+    assert [bool(x[j, FEATURES.index("date_has_date")]) for j in range(len(which))] == [False, False, True]

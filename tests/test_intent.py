@@ -44,6 +44,9 @@ from qa.intent import COMMITMENT, DATE, DECISION, FIGURE, PERSON, PLACE, REASON,
         ("Why was the number 73 bus withdrawn?", {REASON}),
         ("What were the reasons for the overspend?", {REASON}),
         ("What does the report say about home to school transport?", set()),
+        ("What's the net budget for home to school transport in 2025-26?", {FIGURE}),
+        ("What do the two family hub contracts cost each year?", {FIGURE}),  # cost, the verb
+        ("What did the commission recommend about help with school uniform costs?", set()),  # costs, the topic
     ],
 )
 def test_what_a_question_asks(question, asks):
@@ -153,6 +156,7 @@ def test_the_councils_a_question_names_of_those_indexed(question, named):
         ("Which motion was carried and what was the vote?", ["Which motion was carried", "what was the vote"]),
         ("What did the report say? When is it due back?", ["What did the report say", "When is it due back"]),
         ("How much Social Care Grant is Kent getting in 2025-26 compared with 2024-25?", []),
+        ("When did the notice begin, and roughly how many consumers did it hit?", ["When did the notice begin", "roughly how many consumers did it hit"]),
         ("Who were elected Mayor and Deputy Mayor?", []),  # one question about two people
         ("What was agreed about home to school and SEND transport?", []),
     ],

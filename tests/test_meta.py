@@ -123,3 +123,25 @@ def test_the_years_a_text_names(text, years, periods):
 
     assert years_named(text) == years
     assert years_named(text, periods_only=True) == periods
+
+
+@pytest.mark.parametrize(
+    "text, date_named, time_named",
+    [
+        ("on a boil water notice since the 13th May, following", True, True),
+        ("Revenue expenditure was forecast in September 2025", True, True),
+        ("Consultants will be procured early next year to progress the project.", False, True),
+        ("the final strategy would be published in the summer", False, True),
+        ("An update is due back in January", False, True),
+        ("The position will be reported at Q3", False, True),
+        ("families who did not sign consent within two weeks", False, False),  # how long, not when
+        ("Next year, the deadline for applications was likely to move.", False, False),  # a year, not when it happens
+        ("The report was noted.", False, False),
+        ("Members may attend", False, False),  # "may", the verb
+    ],
+)
+def test_when_a_text_says_something_happens(text, date_named, time_named):
+    from index.meta import names_date, names_time
+
+    assert names_date(text) == date_named
+    assert names_time(text) == time_named

@@ -464,3 +464,42 @@ def test_a_vote_the_register_has_no_count_for_is_quoted_from_the_minutes(tmp_pat
     assert any(q.endswith("(21)") for q in quoted) and any(q.endswith("(13)") for q in quoted)
     assert any("declared the proposal to defer" in q for q in quoted)
     assert answer.citations and all(c.verified for c in answer.citations)
+
+
+def test_the_result_of_a_vote_is_the_substantive_motions_not_an_amendments(tmp_path):
+    """'What was the final result' of a vote on a matter is how the substantive motion fared, not an amendment
+    moved in its debate; a count asked for a matter whose vote the minutes do not record is not another item's."""
+    from qa.assistant import Assistant
+    from qa.config import load_settings
+
+    folder = tmp_path / "council"
+    folder.mkdir()
+    (folder / "minutes-2025-01-09.md").write_text(
+        "MINUTES of a meeting of the County Council held on Thursday, 9 January 2025.\n\n"
+        "285. Devolution Priority Programme\n(Item 5)\n"
+        "(1) Mr Gough proposed, and Mr Oakford seconded the motion that the Council asks to join the Devolution Priority Programme.\n"
+        "(2) Mr Lehmann proposed, and Mr Hood seconded the following amendment:\n"
+        "“Delete the request to join the Devolution Priority Programme and consult residents first.”\n"
+        "(3) Following the debate, the Chairman put to the vote the amendment set out in paragraph 2 and the voting was as follows:\n"
+        "For (14)\nAgainst (40)\nAbstain (7)\nAmendment lost.\n"
+        "(4) The Chairman put the substantive motion set out in paragraph 1 to the vote and the voting was as follows:\n"
+        "For (39)\nAgainst (19)\nAbstain (1)\nSubstantive Motion carried.\n"
+        "(5) RESOLVED that the Council asks to join the Devolution Priority Programme.\n"
+        "286. Family Hubs\n(Item 6)\n"
+        "(1) RESOLVED that the Council notes the report on Family Hubs.\n",
+        encoding="utf-8",
+    )
+    (folder / "manifest.csv").write_text(
+        "filename,council,committee,meeting_date,document_type\nminutes-2025-01-09.md,Kent County Council,County Council,2025-01-09,minutes\n",
+        encoding="utf-8",
+    )
+    a = Assistant(load_settings(), create=True)
+    a.index([folder])
+    result = a.ask("When the council voted in January 2025 on joining the Devolution Priority Programme, what was the final result?")
+    assert "For (39)" in result.text and "Substantive Motion carried." in result.text, result.text
+    assert "For (14)" not in result.text
+    assert all(c.verified for c in result.citations)
+    amendment = a.ask("What was the vote on the amendment to the Devolution Priority Programme motion in January 2025?")
+    assert "For (14)" in amendment.text and "Amendment lost." in amendment.text, amendment.text
+    uncounted = a.ask("How many councillors voted for and against the Family Hubs motion at the council on 9 January 2025?")
+    assert uncounted.abstained and "For (" not in uncounted.text, uncounted.text
