@@ -134,6 +134,10 @@ class Answerers:
         weights = self.term_weights(intent.question)
         topic_weights = self.term_weights(whole.question) if whole else weights
         scored = pool.rank(intent, weights, self.stem, topic=whole, topic_weights=topic_weights, ranker=self.ranker)
+        if intent.mover:
+            movers = self.movers(intent, hits, topic=(whole or intent).question)
+            if movers is not None:
+                return movers
         if VOTE in intent.asks:
             votes = self.votes(intent, hits, topic=(whole or intent).question)
             if votes is not None and not votes.abstain and self._verifies(votes):
@@ -279,6 +283,38 @@ class Answerers:
             return Claims(lines, context=True)
         return None
 
+    def movers(self, intent: Intent, hits: list[Hit], topic: str) -> Claims | None:
+        """For "who moved the motion on ...", "who proposed them": the line of the minutes naming who proposed and
+        seconded the register's motion (or amendment, if asked) on the topic, from the meeting and council the
+        question names, quoted from the record's page ("Mr Hood proposed, and Ms Hawkins seconded the motion that",
+        "Proposed by Councillor Ryan (E);"). None when no such record's page names its mover."""
+        there = {r.id for r in self.register.in_passages([h.chunk for h in hits[: self.settings.vote_passages]])}
+        weights = subject_weights(self.term_weights(topic), self.stem(" ".join([*VOTE_WORDS, *intent.councils])))
+
+        def fit(r: StoredRecord) -> tuple[float, bool]:  # most of the question's subject first, then those retrieved
+            return -key_share(weights, self.stem(f"{r.record.item_title or ''} {r.record.text}")), r.id not in there
+
+        for r in sorted(self.register.search(topic), key=fit):
+            rec = r.record
+            if not (rec.type == "decision" and rec.mover and intent.at(rec.meeting_date) and (not intent.councils or r.council in intent.councils)):
+                continue
+            if is_closure(rec.text):
+                continue  # "that the question be now put"
+            if intent.about is not None and rec.kind.startswith("amendment") != (intent.about == "amendment"):
+                continue
+            found = mover_line(self.store.pages(r.paper_id), rec)
+            if found and not is_closure(found[1]):
+                page_index, line = found
+                claims = self.from_records(hits, [r], quote=lambda _t, line=line: line)
+                if claims is None:
+                    continue
+                s0 = claims.sentences[0].sentence
+                page = self.store.pages(r.paper_id)[page_index]
+                claims.sentences = [replace(claims.sentences[0], sentence=replace(s0, page_index=page_index, pdf_page=page.pdf_page, label=page.label))]
+                if self._verifies(claims):
+                    return claims
+        return None
+
     def votes(self, intent: Intent, hits: list[Hit], topic: str) -> Claims | None:
         """For questions about motions, amendments and votes ("Which budget amendments were lost on 13 February
         2025?"): the register's motion and amendment records on the topic, from the meeting and council the
@@ -348,6 +384,30 @@ def subject_weights(weights: dict[str, float], generic: frozenset[str]) -> dict[
 
 
 _MONTH_STEMS = {m[:3] for m in MONTHS} | set(MONTHS)
+
+
+_PROPOSING = re.compile(r"\b(?:propos\w*|moved)\b", re.IGNORECASE)
+
+
+def mover_line(pages: list, record, back: int = 3) -> tuple[int, str] | None:
+    """(page index, line) of the minutes naming a record's mover as proposing it: the nearest before the record's
+    words on its page or the `back` pages before it (the motion's words can run over pages before it is
+    resolved), else the first after them on its page ("Proposed by Councillor Ryan (E);" under a resolution)."""
+    surname = next(w for w in reversed(record.mover.split()) if not w.startswith("("))
+    named = re.compile(rf"\b{re.escape(surname)}\b")
+    here = pages[record.page_index].text
+    at = here.find(record.text[:60])
+    after = None
+    for k in range(record.page_index, max(record.page_index - back, 0) - 1, -1):
+        text = pages[k].text
+        lines = [(m.start(), m.group().strip()) for m in re.finditer(r"[^\n]+", text)]
+        found = [(pos, line) for pos, line in lines if named.search(line) and _PROPOSING.search(line)]
+        if k == record.page_index and at >= 0:
+            after = next((line for pos, line in found if pos > at), None)
+            found = [x for x in found if x[0] <= at]
+        if found:
+            return k, opening(found[-1][1])
+    return (record.page_index, opening(after)) if after else None
 
 
 def _tail(s: Sentence, most: int = 400) -> Sentence:

@@ -80,13 +80,16 @@ _ASKS: list[tuple[str, re.Pattern]] = [
     (REASON, re.compile(r"\bwhy\b|\bwhat (?:was|were|is|are) the reasons?\b|\bwhat caused\b|\bfor what reason\b", re.I)),
 ]
 
+# asks who moved, proposed or seconded a motion or amendment
+_MOVER = re.compile(r"\bwho\b.*\b(moved|move|proposed|propose|put forward|tabled|brought forward|seconded)\b", re.IGNORECASE)
+
 # How council papers word what some questions ask ("where was it held" -> "Venue:"; "who moved the motion" ->
 # "Mr X proposed and Mrs Y seconded"; "what was the result" of a vote -> "Motion carried", "Amendment lost").
 _WORDING: list[tuple[re.Pattern, str]] = [
     (re.compile(r"\bwhere\b.*\b(held|meet|meeting|take place)\b", re.I), "venue place room"),
     (re.compile(r"\b(chairs?|chaired|chairman|chairperson)\b", re.I), "chair councillor"),
     (re.compile(r"\bapologies|absent|absence\b", re.I), "apologies absence"),
-    (re.compile(r"\bwho\b.*\b(moved|move|proposed|propose|put forward|tabled|brought|seconded)\b", re.I), "proposed seconded"),
+    (_MOVER, "proposed seconded"),
 ]
 _VOTE_RESULT = re.compile(r"\b(vote|voted|voting|result|outcome|how many)\b", re.I)
 _VOTE_COUNT = re.compile(r"\bhow many\b.*\bvot|\bvoted for and against\b|\bwhat was the vote\b", re.I)
@@ -143,6 +146,7 @@ class Intent:
     listing: bool = False  # asks for every vote of a kind ("which amendments were lost on 13 February")
     vote_result: bool = False  # asks how a vote went ("what was the result", "how did they vote")
     vote_count: bool = False  # asks for the numbers ("how many voted for", "what was the vote")
+    mover: bool = False  # asks who moved, proposed or seconded a motion or amendment
     keywords: str = field(default="")  # the question plus the papers' wording, for keyword search
     parts: tuple[Intent, ...] = ()  # a question asking two things: each part, as asked ("..., and who seconded?")
 
@@ -196,5 +200,6 @@ def parse(question: str, councils: Iterable[str] = ()) -> Intent:
         listing=bool(re.search(r"\b(which|what) (amendments|motions)\b|\bamendments (were|was)\b|\ball (the )?(amendments|motions)\b", q)),
         vote_result=vote_result,
         vote_count=VOTE in asks and bool(_VOTE_COUNT.search(q)),
+        mover=bool(_MOVER.search(q)),
         keywords=" ".join([question, *wording]),
     )

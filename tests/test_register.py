@@ -503,3 +503,45 @@ def test_the_result_of_a_vote_is_the_substantive_motions_not_an_amendments(tmp_p
     assert "For (14)" in amendment.text and "Amendment lost." in amendment.text, amendment.text
     uncounted = a.ask("How many councillors voted for and against the Family Hubs motion at the council on 9 January 2025?")
     assert uncounted.abstained and "For (" not in uncounted.text, uncounted.text
+
+
+def test_who_moved_a_motion_is_quoted_from_the_line_that_names_them(tmp_path):
+    """'Who moved the motion on X, and who put forward the amendment?' quotes the lines naming the movers, even
+    pages before the motion was resolved; 'Proposed by Councillor Ryan (E);' over a resolution names its mover,
+    not the one before's."""
+    from qa.assistant import Assistant
+    from qa.config import load_settings
+
+    folder = tmp_path / "council"
+    folder.mkdir()
+    (folder / "minutes-2025-01-09.md").write_text(
+        "MINUTES of a meeting of the County Council held on Thursday, 9 January 2025.\n\n"
+        "285. Devolution Priority Programme\n(Item 5)\n"
+        "(1) Mr Gough proposed, and Mr Oakford seconded the motion that\n"
+        "“County Council is asked to:\n(1) Endorse the request to join the Devolution Priority Programme\n"
+        "(2) Note that joining commits Kent to mayoral elections in May 2026.”\n"
+        "(2) Mr Lehmann proposed and Mr Hood seconded the following amendment to the motion set out in paragraph 1:\n"
+        "“County Council is asked to:\n(1) Delete the request to join the Devolution Priority Programme and consult residents first.”\n"
+        "(3) Following the debate, the Chairman put to the vote the amendment set out in paragraph 2 and the voting was as follows:\n"
+        "For (14)\nAgainst (40)\nAbstain (7)\nAmendment lost.\n"
+        "(4) The Chairman put the substantive motion set out in paragraph 1 to the vote and the voting was as follows:\n"
+        "For (39)\nAgainst (19)\nAbstain (1)\nSubstantive Motion carried.\n"
+        "(5) RESOLVED that the County Council endorses the request to join the Devolution Priority Programme.\n"
+        "286. Speed Limit Bye-Laws\n(Item 6)\n"
+        "Proposed by Councillor Ryan (E);\nSeconded by Councillor Novak;\nAnd Resolved:\n"
+        "“That, the Road Traffic (City Centre 30 km/h Speed Limit) Bye-Laws 2023 be and are hereby made.”\n"
+        "Proposed by Councillor Novak;\nSeconded by Councillor Butler;\nAnd Resolved:\n"
+        "“That, the Road Traffic (Special Speed Limit) Bye-Laws 2023 be and are hereby made.”\n",
+        encoding="utf-8",
+    )
+    (folder / "manifest.csv").write_text(
+        "filename,council,committee,meeting_date,document_type\nminutes-2025-01-09.md,Kent County Council,County Council,2025-01-09,minutes\n",
+        encoding="utf-8",
+    )
+    a = Assistant(load_settings(), create=True)
+    a.index([folder])
+    both = a.ask("Who moved the motion on the Devolution Priority Programme in January 2025, and who put forward the amendment to it?")
+    assert "Mr Gough proposed, and Mr Oakford seconded" in both.text and "Mr Lehmann proposed and Mr Hood seconded" in both.text, both.text
+    assert all(c.verified for c in both.citations)
+    byelaws = a.ask("Who proposed the city centre 30 km/h speed limit bye-laws?")
+    assert "Proposed by Councillor Ryan (E);" in byelaws.text and "Novak;" not in byelaws.text, byelaws.text
