@@ -9,6 +9,7 @@ question's `answer_contains` items is a positive (for a question of two parts, a
 unit holds an answer item, beside the hand-set weights it replaced. The abstention thresholds (the best unit's
 probability, the best passage's key-term coverage) are then chosen for the most right decisions on the same
 questions: answer an answerable one where one of the top three units holds the answer, abstain on an unanswerable one.
+Last, the threshold for a further part of a question another part answers (`part_threshold`).
 
     QA_HOME=INDEX python eval/fit_ranker.py eval/questions.jsonl [--out qa/sentence_ranker.json]
 """
@@ -127,6 +128,24 @@ def fit(groups, c: float):
     return w * scale, bias
 
 
+def part_threshold(per_q: dict, min_cov: float, min_p: float, min_terms: float) -> tuple[float, dict]:
+    """The least probability (at most `min_p`) at which a further part of a question is answered by its best unit once
+    another part of it passes the question's thresholds: the one making the most parts right (its best unit holds that
+    part's answer) less those wrong (it does not, or the question is unanswerable), the higher on a tie."""
+    pending = []  # (probability, right) of each part below the thresholds in a question another part answers
+    for answerable, parts, _, cov in per_q.values():
+        passes = [p >= min_p and terms >= min_terms for p, terms, _ in parts]
+        if cov >= min_cov and any(passes) and not all(passes):
+            pending += [(p, answerable and holds) for (p, terms, holds), ok in zip(parts, passes) if not ok and terms >= min_terms]
+    best = (0, min_p, 0, 0)
+    for t in [x / 100 for x in range(int(round(min_p * 100)), -1, -1)]:  # from min_p down, so a tie keeps the higher
+        right = sum(1 for p, r in pending if p >= t and r)
+        wrong = sum(1 for p, r in pending if p >= t and not r)
+        if right - wrong > best[0]:
+            best = (right - wrong, t, right, wrong)
+    return best[1], {"parts_below_thresholds": len(pending), "answered_right": best[2], "answered_wrong": best[3]}
+
+
 RNG = np.random.default_rng(0)
 MAX_FALSE_ABSTENTION = 0.08  # #12's floor: abstain on at most this share of answerable questions
 
@@ -175,7 +194,7 @@ def main() -> None:
     for qid, answerable, x, y, cov in groups:
         z = x @ w + b
         top = int(np.argmax(z)) if len(y) else None
-        part = (float(1 / (1 + np.exp(-z[top]))), float(x[top, 3])) if top is not None else (0.0, 0.0)
+        part = (float(1 / (1 + np.exp(-z[top]))), float(x[top, 3]), bool(y[top])) if top is not None else (0.0, 0.0, False)
         per_q.setdefault(qid, (answerable, [], correct[qid], cov))[1].append(part)
     # the thresholds making the most right decisions (abstain on an unanswerable question, answer an answerable one
     # right) while abstaining on at most MAX_FALSE_ABSTENTION of the answerable ones (the floor #12 sets)
@@ -187,13 +206,14 @@ def main() -> None:
                 abstained = right = missed = 0
                 for answerable, parts, ok, cov in per_q.values():
                     # a question is answered when one of its parts is (the others are said to be unanswered)
-                    answers = cov >= min_cov and any(p >= min_p and terms >= min_terms for p, terms in parts)
+                    answers = cov >= min_cov and any(p >= min_p and terms >= min_terms for p, terms, _ in parts)
                     abstained += not answers and not answerable
                     right += answers and answerable and ok
                     missed += not answers and answerable
                 score = abstained + right
                 if missed / n_an <= MAX_FALSE_ABSTENTION and (best_rule is None or score > best_rule[0]):
                     best_rule = (score, min_cov, min_p, min_terms, abstained, right)
+    min_part, part_decisions = part_threshold(per_q, *best_rule[1:4])
     out = {
         "features": FEATURES,
         "weights": [round(float(v), 5) for v in w],
@@ -201,6 +221,7 @@ def main() -> None:
         "min_probability": best_rule[2],
         "min_coverage": best_rule[1],
         "min_terms": best_rule[3],
+        "min_part_probability": min_part,
         "fitted_on": [str(p) for p in args.questions],
         "fitted": date.today().isoformat(),
         "units": int(sum(len(g[3]) for g in groups)),
@@ -219,10 +240,11 @@ def main() -> None:
             "questions": len(per_q),
             "answered_correctly_without_thresholds": sum(correct.values()),
             "unanswerable": sum(1 for v in per_q.values() if not v[0]),
+            "further_parts": part_decisions,
         },
     }
     args.out.write_text(json.dumps(out, indent=1) + "\n")
-    print(json.dumps({k: out[k] for k in ("cross_validation", "abstention", "min_probability", "min_coverage", "min_terms")}, indent=1))
+    print(json.dumps({k: out[k] for k in ("cross_validation", "abstention", "min_probability", "min_coverage", "min_terms", "min_part_probability")}, indent=1))
 
 
 if __name__ == "__main__":

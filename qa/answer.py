@@ -323,6 +323,7 @@ class Ranker:
     min_coverage: float  # or when the best passage holds less of the question's key terms
     min_terms: float  # or when the best unit and its passage header do
     info: dict
+    min_part_probability: float = 0.0  # a further part of a question another part answers: answer it above this
 
     @classmethod
     def load(cls, path: Path | None = None) -> Ranker:
@@ -331,7 +332,7 @@ class Ranker:
             data = json.loads(path.read_text())
             if data["features"] != FEATURES:
                 raise ValueError(f"{path} was fitted on other features; refit it with eval/fit_ranker.py")
-            _RANKERS[path] = cls(np.array(data["weights"], dtype=float), float(data["bias"]), float(data["min_probability"]), float(data["min_coverage"]), float(data.get("min_terms", 0.0)), data)
+            _RANKERS[path] = cls(np.array(data["weights"], dtype=float), float(data["bias"]), float(data["min_probability"]), float(data["min_coverage"]), float(data.get("min_terms", 0.0)), data, float(data.get("min_part_probability", data["min_probability"])))
         return _RANKERS[path]
 
     def logit(self, x: np.ndarray) -> np.ndarray:

@@ -76,6 +76,10 @@ class Answerers:
                 return answer
             return build_answer(intent.question, [*hits, *claims.passages], claims.sentences, self.store, with_context=claims.context)
         found = self.part_claims(intent, hits, pool, part_hits)
+        min_score, *_, min_part = self._thresholds()
+        if min_part < min_score and any(_answered(c) for c in found) and not all(_answered(c) for c in found):
+            # one part answers, so the papers do: the others are answered by their best quote above the part threshold
+            found = self.part_claims(intent, hits, pool, part_hits, floor=min_part)
         chosen: list[Scored] = []
         passages: list[Hit] = []
         unanswered: list[str] = []
@@ -96,19 +100,20 @@ class Answerers:
             answer.notice = "; ".join(n for n in ("the papers don't answer: " + "; ".join(unanswered), answer.notice) if n)
         return answer
 
-    def part_claims(self, intent: Intent, hits: list[Hit], pool: Candidates, part_hits=None) -> list[Claims | None]:
+    def part_claims(self, intent: Intent, hits: list[Hit], pool: Candidates, part_hits=None, floor: float | None = None) -> list[Claims | None]:
         """Each part's claims (see `part`). A quote that two parts would both take goes to the part whose own key
         terms it holds most ("... planned for April" to "when is the wider roll-out planned"); the other part looks
-        again without it, and keeps it only when nothing else answers it."""
+        again without it, and keeps it only when nothing else answers it. `floor`: the least probability a part's best
+        quote needs, instead of the question's."""
 
         def part(p: Intent, taken: list[Scored] = ()) -> Claims | None:
             # in the whole question's context; else as a question of its own ("When is the next update due" of "When
             # is the next update due, and what saving was it on track to deliver?"), over the passages found, then
             # (`part_hits`) over those retrieved for it alone
-            claims = self.claims(p, hits, pool, whole=intent, taken=taken) or self.claims(p, hits, pool, taken=taken, one=True)
+            claims = self.claims(p, hits, pool, whole=intent, taken=taken, floor=floor) or self.claims(p, hits, pool, taken=taken, one=True, floor=floor)
             if claims is None and part_hits is not None:
                 own = [h for h in part_hits(p) if all(h.chunk.id != g.chunk.id for g in hits)]
-                mine = self.claims(p, own, Candidates(own, self.embedder, self.settings.dense_sentences, self.vectors), one=True) if own else None
+                mine = self.claims(p, own, Candidates(own, self.embedder, self.settings.dense_sentences, self.vectors), one=True, floor=floor) if own else None
                 if mine is not None and not mine.abstain:
                     mine.passages = [*own, *mine.passages]  # retrieved, for this part
                     claims = mine
@@ -126,10 +131,11 @@ class Answerers:
                 found[loser] = part(intent.parts[loser], taken=winner)
         return found
 
-    def claims(self, intent: Intent, hits: list[Hit], pool: Candidates, whole: Intent | None = None, taken: list[Scored] = (), one: bool = False) -> Claims | None:
+    def claims(self, intent: Intent, hits: list[Hit], pool: Candidates, whole: Intent | None = None, taken: list[Scored] = (), one: bool = False, floor: float | None = None) -> Claims | None:
         """The first answerer's claims for a question (or one part of `whole`), or None when none answers it.
         `taken`: another part's quotes; this part is answered by another quote, or by theirs when no other is as
-        sure (one sentence can answer two parts). A part (`whole` given, or `one`) is answered by one sentence."""
+        sure (one sentence can answer two parts). A part (`whole` given, or `one`) is answered by one sentence.
+        `floor`: the least probability the best quote needs (else the fitted threshold)."""
         cfg = self.settings
         weights = self.term_weights(intent.question)
         topic_weights = self.term_weights(whole.question) if whole else weights
@@ -172,7 +178,8 @@ class Answerers:
         scored = [s for s in scored if not any(_same(s, t) for t in taken)]
         if not scored:
             return Claims([]) if answered_before else near_miss
-        best, min_score, min_coverage, min_terms = scored[0], *self._thresholds()
+        best, (min_score, min_coverage, min_terms, _) = scored[0], self._thresholds()
+        min_score = min_score if floor is None else min(floor, min_score)  # a further part's floor: never above the question's
         best_coverage = max(answer_mod.coverage(topic_weights, h.chunk, self.stem) for h in hits)
         # a part of a two-part question is answered by a unit holding every one of the part's key terms, even below
         # the fitted probability (its terms are diluted by the other part's in the whole-question features)
@@ -201,13 +208,15 @@ class Answerers:
                 return claims
         return None
 
-    def _thresholds(self) -> tuple[float, float, float]:
-        """(min probability, min passage coverage, min unit key-term share): the settings, else the fitted ones."""
+    def _thresholds(self) -> tuple[float, float, float, float]:
+        """(min probability, min passage coverage, min unit key-term share, min probability of a further part): the
+        settings, else the fitted ones."""
         cfg, fitted = self.settings, self.ranker
         return (
             fitted.min_probability if cfg.min_score is None else cfg.min_score,
             fitted.min_coverage if cfg.min_coverage is None else cfg.min_coverage,
             fitted.min_terms if cfg.min_terms is None else cfg.min_terms,
+            fitted.min_part_probability if cfg.min_part_score is None else cfg.min_part_score,
         )
 
     def _verifies(self, claims: Claims) -> bool:
@@ -408,6 +417,10 @@ def mover_line(pages: list, record, back: int = 3) -> tuple[int, str] | None:
         if found:
             return k, opening(found[-1][1])
     return (record.page_index, opening(after)) if after else None
+
+
+def _answered(c: Claims | None) -> bool:
+    return c is not None and not c.abstain
 
 
 def _tail(s: Sentence, most: int = 400) -> Sentence:

@@ -103,6 +103,11 @@ class AnswerSettings(_Section):
     min_score: float | None = Field(None, ge=0, le=1, description="Abstain when the best sentence's probability of holding the answer is below this (default: the fitted one).")
     min_coverage: float | None = Field(None, ge=0, le=1, description="Abstain when the best passage holds less than this share of the question's key terms (default: the fitted one).")
     min_terms: float | None = Field(None, ge=0, le=1, description="Abstain when the best sentence and its passage header hold less than this share of the question's key terms (default: the fitted one).")
+    min_part_score: float | None = Field(
+        None, ge=0, le=1,
+        description="Once one part of a two-part question is answered, another part is answered by its best sentence when that "
+        "sentence's probability is at least this (default: the fitted one; the question is already known to be answered).",
+    )
 
 
 class UISettings(_Section):

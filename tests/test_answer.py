@@ -165,6 +165,16 @@ def test_each_part_of_a_two_part_question_is_fitted_to_its_own_items():
     assert fit.assign_items(items, texts, [who, money]) == [["Passmore"], [["£1m", "1 million"]]]
     assert fit.assign_items(items, texts, [who]) == [items]  # one part asks for everything
     assert fit.assign_items(["nowhere"], texts, [who, money]) == [[], []]  # an item no unit holds labels nothing
+    # the part threshold: parts below the question's thresholds (0.06, key terms 0.3) of questions another part answers
+    per_q = {
+        "a": (True, [(0.5, 0.9, True), (0.04, 0.5, True)], True, 1.0),  # right at 0.04
+        "b": (True, [(0.5, 0.9, True), (0.02, 0.5, False)], True, 1.0),  # wrong at 0.02
+        "c": (False, [(0.3, 0.9, False), (0.03, 0.5, True)], False, 1.0),  # unanswerable: any answer is wrong
+        "d": (True, [(0.01, 0.9, True), (0.03, 0.5, True)], True, 1.0),  # no part passes: the question abstains
+        "e": (True, [(0.5, 0.9, True), (0.035, 0.1, True)], True, 1.0),  # too few key terms at any probability
+    }
+    assert fit.part_threshold(per_q, 0.05, 0.06, 0.3) == (0.04, {"parts_below_thresholds": 3, "answered_right": 1, "answered_wrong": 0})
+    assert fit.part_threshold({"b": per_q["b"]}, 0.05, 0.06, 0.3)[0] == 0.06  # nothing gained: the question's own
 
 
 def test_a_figure_the_question_gives_does_not_answer_it_and_a_time_in_words_answers_when():
@@ -185,3 +195,22 @@ def test_a_figure_the_question_gives_does_not_answer_it_and_a_time_in_words_answ
     when = parse("When will consultants be brought in?")
     which, x = pool.features(when, {"consultants": 1.0}, _stem)
     assert [bool(x[j, FEATURES.index("date_has_date")]) for j in range(len(which))] == [False, False, True]
+
+
+def test_a_further_part_is_answered_above_the_part_threshold_once_another_part_is(tmp_path, monkeypatch):
+    from .conftest import index_texts
+
+    text = "Families First\n\nThe Family Help pilot will start in one cluster in November 2025.\n\nThe pilot is expected to save £1.2m a year.\n\nThe committee thanked officers for the report.\n"
+    question = "When does the Family Help pilot start, and how much will the pilot save in its first year?"
+    # with the hash embedder the start sentence scores about 0.13 for its part, the saving about 0.07 for its own:
+    # the question's threshold (0.1) answers the first part only
+    monkeypatch.setenv("QA_ANSWER__MIN_SCORE", "0.1")
+    monkeypatch.setenv("QA_ANSWER__MIN_TERMS", "0")
+    answers = {}
+    for part in ("0", "1"):  # a part threshold above the question's is the question's
+        monkeypatch.setenv("QA_ANSWER__MIN_PART_SCORE", part)
+        monkeypatch.setenv("QA_HOME", str(tmp_path / part / "index"))
+        answers[part] = index_texts(tmp_path / part, {"cype-2025-10-28.md": text}).ask(question)
+    low, high = answers["0"], answers["1"]
+    assert "November 2025" in low.text and "£1.2m" in low.text and "don't answer" not in low.notice, (low.text, low.notice)
+    assert "November 2025" in high.text and "£1.2m" not in high.text and "how much will the pilot save" in high.notice, (high.text, high.notice)
