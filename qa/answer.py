@@ -101,6 +101,9 @@ def split_sentences(chunk: Chunk, hit_rank: int) -> list[Sentence]:
             same_page = r.header_end > r.header_start and keys[r.header_start] == span_key == keys[r.header_end - 1]
             header = " ".join(x for x in stripped_lines[r.header_start : r.header_end] if x) if same_page else ""
             units.append(([x for x in stripped_lines[r.start : r.end] if x], span_key, in_decision, header))
+            if r.body_start is not None and keys[r.body_start] == span_key:
+                # a total with the rows it totals, as a unit of its own ("Millmead ... Seashells ... Totals £426,429.60")
+                units.append(([x for x in stripped_lines[r.body_start : r.end] if x], span_key, in_decision, header))
             continue
         if k in in_row:
             continue
@@ -359,6 +362,20 @@ def key_share(term_weights: dict[str, float], terms: set[str]) -> float:
     key = {t: w for t, w in term_weights.items() if t not in GENERIC_TERMS}
     total = sum(key.values())
     return sum(w for t, w in key.items() if t in terms) / total if total else 0.0
+
+
+def key_weights(intent: Intent, term_weights) -> dict[str, float]:
+    """A question's (or part's) key terms and their weights (`term_weights`: text -> idf by term). A part saying
+    "it" also has the terms of the part it stands for, which together weigh as one of its own: "it" is one word of
+    the part, and the other part's words only say what that word is ("roughly how many consumers did it hit" of
+    "When did the boil water notice begin, and ...": boil, water, notice share one term's weight)."""
+    own = term_weights(intent.question)
+    if not intent.refers_to or not own:
+        return own
+    other = {t: w for t, w in term_weights(intent.refers_to).items() if t not in own}
+    total = sum(other.values())
+    share = sum(own.values()) / len(own) / total if total else 0.0
+    return {**own, **{t: w * share for t, w in other.items()}}
 
 
 def coverage(question_terms: dict[str, float], chunk: Chunk, stem) -> float:

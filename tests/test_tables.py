@@ -113,3 +113,31 @@ def test_a_figure_in_a_table_row_is_quoted_with_its_columns(tmp_path):
     assert row.text == "Social Care Grant 137.1 5,924.0 117.0 5,044.0" and row.verified
     assert row.header.startswith("Table 3.1 2025-26 Final 2024-25 Final")
     assert f"Social Care Grant 137.1 5,924.0 117.0 5,044.0 (table columns: {row.header})" in answer.text
+
+
+# Kent's family hub decision report: the total says whose costs only with the rows above it
+CONTRACTS = """4.1 The table below sets out the annual cost of each of the existing contracts.
+Centre Area Contract End Date Contract value per Annum
+Millmead Margate 31/03/2025 £222,127.44
+Seashells Sheerness 31/03/2025 £204,302.16
+Totals £426,429.60
+Millmead"""
+
+
+def test_a_total_is_quoted_with_the_rows_it_totals_when_they_are_short():
+    from index.tables import MOST_TOTAL_CHARS
+
+    chunk = Chunk(id="c", paper_id="p", source="p.pdf", text=CONTRACTS, spans=[Span(0, len(CONTRACTS), 4, 5, "5")])
+    rows = [u.text for u in split_sentences(chunk, 0) if u.is_row]
+    both = "Millmead Margate 31/03/2025 £222,127.44 Seashells Sheerness 31/03/2025 £204,302.16 Totals £426,429.60"
+    assert rows == ["Millmead Margate 31/03/2025 £222,127.44", "Seashells Sheerness 31/03/2025 £204,302.16", "Totals £426,429.60", both]
+    # a total of many rows is quoted alone (and a row that is not a total never takes rows with it)
+    many = "\n".join(["Centre Area Contract value"] + [f"Centre {k} Town {k} £{k},000.00" for k in range(1, 40)] + ["Total £780,000.00"])
+    assert len(many) > MOST_TOTAL_CHARS
+    chunk = Chunk(id="c", paper_id="p", source="p.pdf", text=many, spans=[Span(0, len(many), 0, 1, "1")])
+    units = [u.text for u in split_sentences(chunk, 0) if u.is_row]
+    assert units[-1] == "Total £780,000.00" and not any(u.startswith("Centre 1 ") and "Total" in u for u in units)
+    # the rows of a total on another page are not quoted with it
+    first = CONTRACTS.index("Seashells")
+    chunk = Chunk(id="c", paper_id="p", source="p.pdf", text=CONTRACTS, spans=[Span(0, first, 4, 5, "5"), Span(first, len(CONTRACTS), 5, 6, "6")])
+    assert both not in [u.text for u in split_sentences(chunk, 0)]
