@@ -65,7 +65,7 @@ def collect(a: Assistant, paths: list[Path]):
             coverage = max(answer_mod.coverage(topic_weights, h.chunk, r.stem_terms) for h in hits)
             parts = []
             for part in intent.parts or [intent]:
-                weights = r.term_weights(part.question)
+                weights = answer_mod.key_weights(part, r.term_weights)
                 which, x = pool.features(part, weights, r.stem_terms, intent if intent.parts else None, topic_weights)
                 parts.append(x)
             texts = [pool.sentences[i].text for i in which]  # the same units for every part

@@ -127,7 +127,11 @@ class Answerers:
                 if not shared:
                     continue
                 x, y = shared[0]
-                loser, winner = (i, a) if x.lexical < y.lexical else (j, b)
+                # the part holding more of its key terms keeps a shared quote; one saying "it" never takes it from the part
+                # naming what "it" is
+                back_i, back_j = (bool(intent.parts[k].refers_to) for k in (i, j))
+                i_loses = back_i if back_i != back_j else x.lexical < y.lexical
+                loser, winner = (i, a) if i_loses else (j, b)
                 found[loser] = part(intent.parts[loser], taken=winner)
         return found
 
@@ -137,7 +141,7 @@ class Answerers:
         sure (one sentence can answer two parts). A part (`whole` given, or `one`) is answered by one sentence.
         `floor`: the least probability the best quote needs (else the fitted threshold)."""
         cfg = self.settings
-        weights = self.term_weights(intent.question)
+        weights = answer_mod.key_weights(intent, self.term_weights)
         topic_weights = self.term_weights(whole.question) if whole else weights
         scored = pool.rank(intent, weights, self.stem, topic=whole, topic_weights=topic_weights, ranker=self.ranker)
         if intent.mover:

@@ -149,6 +149,7 @@ class Intent:
     mover: bool = False  # asks who moved, proposed or seconded a motion or amendment
     keywords: str = field(default="")  # the question plus the papers' wording, for keyword search
     parts: tuple[Intent, ...] = ()  # a question asking two things: each part, as asked ("..., and who seconded?")
+    refers_to: str = ""  # a part saying "it" or "that cohort": the other parts' words, which say what it is about
 
     def at(self, d: date | None) -> bool:
         """Whether `d` is a meeting the question names (any date when it names none)."""
@@ -158,6 +159,15 @@ class Intent:
 # "..., and who seconded it?", "... and where did its money go?": a second question joined to the first
 # (an adverb may come first: "..., and roughly how many did it affect?")
 _PART_JOIN = re.compile(r",?\s+and\s+(?=(?:(?:\w+ly|also|then)\s+)?(?:who|whom|what|when|where|which|why|how|did|does|do|is|was|were|are)\b)|;\s+|\?\s+(?=\S)", re.I)
+
+
+# a word standing for something another part names: "what would it fall to", "how many are in that cohort", "is
+# that"; not "that" joining a clause ("say that the council ...", "the motion that was carried")
+_REFERS_BACK = re.compile(
+    r"\b(?:it|its|they|them|their|these|those)\b|\b(?:that|this)\b(?!\s+(?:the|a|an|is|was|were|are|has|had|have|will|would"
+    r"|should|could|can|may|might|must|did|does|do|he|she|it|they|we|i|you|there)\b)",
+    re.IGNORECASE,
+)
 
 
 def question_parts(question: str) -> list[str]:
@@ -187,6 +197,9 @@ def parse(question: str, councils: Iterable[str] = ()) -> Intent:
         # a part is about the meeting, council and kind of paper the whole question names, unless it names its own
         subs = [parse(p, councils) for p in pieces]
         parts = tuple(replace(i, dates=i.dates or dates, years=i.years or years, councils=i.councils or named, doc_types=i.doc_types or kinds) for i in subs)
+        # a part saying "it" is about what the other parts name: searched and matched with their words too
+        others = [" ".join(x for j, x in enumerate(pieces) if j != k) for k in range(len(pieces))]
+        parts = tuple(replace(i, refers_to=o, keywords=f"{i.keywords} {o}") if _REFERS_BACK.search(i.question) else i for i, o in zip(parts, others))
     return Intent(
         question=question,
         parts=parts,

@@ -214,3 +214,18 @@ def test_a_further_part_is_answered_above_the_part_threshold_once_another_part_i
     low, high = answers["0"], answers["1"]
     assert "November 2025" in low.text and "£1.2m" in low.text and "don't answer" not in low.notice, (low.text, low.notice)
     assert "November 2025" in high.text and "£1.2m" not in high.text and "how much will the pilot save" in high.notice, (high.text, high.notice)
+
+
+def test_the_words_a_part_saying_it_stands_for_weigh_as_one_of_its_own_terms():
+    from qa.answer import key_weights
+
+    idf = {"consumers": 4.0, "hit": 2.0, "boil": 3.0, "water": 1.0, "notice": 2.0}
+
+    def weights(text: str) -> dict[str, float]:
+        return {w: idf[w] for w in text.lower().replace("?", "").split() if w in idf}
+
+    i = parse("When did the boil water notice begin, and how many consumers did it hit?")
+    whole, second = key_weights(i, weights), key_weights(i.parts[1], weights)
+    assert whole == weights(i.question) and key_weights(i.parts[0], weights) == {"boil": 3.0, "water": 1.0, "notice": 2.0}
+    # "it" is one word: boil, water and notice share one own term's mean weight (3.0), in their proportions
+    assert second == {"consumers": 4.0, "hit": 2.0, "boil": 1.5, "water": 0.5, "notice": 1.0}

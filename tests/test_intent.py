@@ -182,6 +182,27 @@ def test_a_part_is_about_the_meeting_and_council_the_whole_question_names():
     assert VOTE in second.asks and PERSON in second.asks
 
 
+@pytest.mark.parametrize(
+    "question, refers",
+    [
+        # "it", "that cohort", "is that": about what the other part names
+        ("When did the boil water notice begin, and roughly how many consumers did it hit?", [False, True]),
+        ("When does the service move to adult social care, and how many young people are in that cohort?", [False, True]),
+        ("What is the net budget for children's services, and what percentage rise is that?", [False, True]),
+        # "that" joining a clause is not
+        ("What did the report say that the council should do, and who seconded the motion that was carried?", [False, False]),
+    ],
+)
+def test_a_part_saying_it_is_searched_and_matched_with_the_words_of_the_part_it_stands_for(question, refers):
+    i = parse(question)
+    assert [bool(p.refers_to) for p in i.parts] == refers
+    for p, other in zip(i.parts, reversed(i.parts)):
+        if p.refers_to:
+            assert p.refers_to == other.question and other.question in p.keywords
+        else:
+            assert p.keywords.startswith(p.question) and other.question not in p.keywords
+
+
 def test_the_years_a_question_asks_about_beyond_the_meetings_it_names():
     assert parse("How much did Limerick spend on Riverfest in 2023?").years == {2023}
     assert parse("At the March 2026 meeting, what revenue spend was forecast for 2025/26?").years == {2025, 2026}
