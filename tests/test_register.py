@@ -466,15 +466,28 @@ def test_a_vote_the_register_has_no_count_for_is_quoted_from_the_minutes(tmp_pat
     assert answer.citations and all(c.verified for c in answer.citations)
 
 
-def test_the_result_of_a_vote_is_the_substantive_motions_not_an_amendments(tmp_path):
-    """'What was the final result' of a vote on a matter is how the substantive motion fared, not an amendment
-    moved in its debate; a count asked for a matter whose vote the minutes do not record is not another item's."""
+def _kent_minutes(tmp_path, text: str):
+    """An Assistant over one Kent County Council minutes paper of 9 January 2025 (with a manifest saying so)."""
     from qa.assistant import Assistant
     from qa.config import load_settings
 
     folder = tmp_path / "council"
     folder.mkdir()
-    (folder / "minutes-2025-01-09.md").write_text(
+    (folder / "minutes-2025-01-09.md").write_text(text, encoding="utf-8")
+    (folder / "manifest.csv").write_text(
+        "filename,council,committee,meeting_date,document_type\nminutes-2025-01-09.md,Kent County Council,County Council,2025-01-09,minutes\n",
+        encoding="utf-8",
+    )
+    a = Assistant(load_settings(), create=True)
+    a.index([folder])
+    return a
+
+
+def test_the_result_of_a_vote_is_the_substantive_motions_not_an_amendments(tmp_path):
+    """'What was the final result' of a vote on a matter is how the substantive motion fared, not an amendment
+    moved in its debate; a count asked for a matter whose vote the minutes do not record is not another item's."""
+    a = _kent_minutes(
+        tmp_path,
         "MINUTES of a meeting of the County Council held on Thursday, 9 January 2025.\n\n"
         "285. Devolution Priority Programme\n(Item 5)\n"
         "(1) Mr Gough proposed, and Mr Oakford seconded the motion that the Council asks to join the Devolution Priority Programme.\n"
@@ -487,14 +500,7 @@ def test_the_result_of_a_vote_is_the_substantive_motions_not_an_amendments(tmp_p
         "(5) RESOLVED that the Council asks to join the Devolution Priority Programme.\n"
         "286. Family Hubs\n(Item 6)\n"
         "(1) RESOLVED that the Council notes the report on Family Hubs.\n",
-        encoding="utf-8",
     )
-    (folder / "manifest.csv").write_text(
-        "filename,council,committee,meeting_date,document_type\nminutes-2025-01-09.md,Kent County Council,County Council,2025-01-09,minutes\n",
-        encoding="utf-8",
-    )
-    a = Assistant(load_settings(), create=True)
-    a.index([folder])
     result = a.ask("When the council voted in January 2025 on joining the Devolution Priority Programme, what was the final result?")
     assert "For (39)" in result.text and "Substantive Motion carried." in result.text, result.text
     assert "For (14)" not in result.text
@@ -509,12 +515,8 @@ def test_who_moved_a_motion_is_quoted_from_the_line_that_names_them(tmp_path):
     """'Who moved the motion on X, and who put forward the amendment?' quotes the lines naming the movers, even
     pages before the motion was resolved; 'Proposed by Councillor Ryan (E);' over a resolution names its mover,
     not the one before's."""
-    from qa.assistant import Assistant
-    from qa.config import load_settings
-
-    folder = tmp_path / "council"
-    folder.mkdir()
-    (folder / "minutes-2025-01-09.md").write_text(
+    a = _kent_minutes(
+        tmp_path,
         "MINUTES of a meeting of the County Council held on Thursday, 9 January 2025.\n\n"
         "285. Devolution Priority Programme\n(Item 5)\n"
         "(1) Mr Gough proposed, and Mr Oakford seconded the motion that\n"
@@ -532,14 +534,7 @@ def test_who_moved_a_motion_is_quoted_from_the_line_that_names_them(tmp_path):
         "“That, the Road Traffic (City Centre 30 km/h Speed Limit) Bye-Laws 2023 be and are hereby made.”\n"
         "Proposed by Councillor Novak;\nSeconded by Councillor Butler;\nAnd Resolved:\n"
         "“That, the Road Traffic (Special Speed Limit) Bye-Laws 2023 be and are hereby made.”\n",
-        encoding="utf-8",
     )
-    (folder / "manifest.csv").write_text(
-        "filename,council,committee,meeting_date,document_type\nminutes-2025-01-09.md,Kent County Council,County Council,2025-01-09,minutes\n",
-        encoding="utf-8",
-    )
-    a = Assistant(load_settings(), create=True)
-    a.index([folder])
     both = a.ask("Who moved the motion on the Devolution Priority Programme in January 2025, and who put forward the amendment to it?")
     assert "Mr Gough proposed, and Mr Oakford seconded" in both.text and "Mr Lehmann proposed and Mr Hood seconded" in both.text, both.text
     assert all(c.verified for c in both.citations)
