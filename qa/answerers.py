@@ -152,7 +152,7 @@ class Answerers:
             votes = self.votes(intent, hits, topic=(whole or intent).question)
             if votes is not None and not votes.abstain and self._verifies(votes):
                 return votes
-            tally = self.tally(scored, pool, hits, topic_weights, votes, amendment=intent.about == "amendment") if intent.vote_result else None
+            tally = self.tally(scored, pool, hits, topic_weights, votes, intent, amendment=intent.about == "amendment") if intent.vote_result else None
             if tally is not None:
                 return tally
             if votes is not None and votes.abstain:
@@ -268,33 +268,37 @@ class Answerers:
                         return out
         return out
 
-    def tally(self, scored: list[Scored], pool: Candidates, hits: list[Hit], topic_weights: dict, uncounted: Claims | None, amendment: bool = False) -> Claims | None:
+    def tally(self, scored: list[Scored], pool: Candidates, hits: list[Hit], topic_weights: dict, uncounted: Claims | None, intent: Intent, amendment: bool = False) -> Claims | None:
         """For "what was the vote on ..." where the register holds no count: the best-ranked sentence opening a
         recorded vote ("the Mayor directed that a vote be taken ... as follows:") in one of the best passages, under
         the question's topic: in the agenda item of the decision the register found without a count, or else in the
-        item of the passage holding most of the question's key terms; then the lines that record that vote, quoted
+        item of the passage holding most of the question's key terms (of those from the meeting it names, if any:
+        later minutes recall the motion "carried during the Special Meeting held on 5th April"); then the lines that record that vote, quoted
         from the minutes: the tallies and the chair's declaration. Unless the question is about an `amendment`, a vote
-        on one is passed over: the result asked for is the substantive motion's."""
+        on one is passed over when the item records another: the result asked for is the substantive motion's (where
+        the amendment's is the only vote, as when it becomes the motion carried, it is the result)."""
         decided = uncounted.items if uncounted else set()
         if not decided and hits:
-            top = max(hits[: self.settings.vote_passages], key=lambda h: answer_mod.coverage(topic_weights, h.chunk, self.stem))
+            best = hits[: self.settings.vote_passages]
+            top = max([h for h in best if intent.at(h.chunk.meeting_date)] or best, key=lambda h: answer_mod.coverage(topic_weights, h.chunk, self.stem))
             decided = {(top.chunk.paper_id, top.chunk.item)}
+        found: list[Claims] = []  # the item's recorded votes, best first (those on an amendment apart)
+        on_amendment: list[Claims] = []
         for cand in scored:
             s = cand.sentence
             if s.hit_rank >= self.settings.vote_passages or not is_vote_call(s.text):
                 continue
             if (s.chunk.paper_id, s.chunk.item) not in decided:
                 continue  # a vote on another item
-            if not amendment and _ON_AMENDMENT.search(s.text):
-                continue  # "put to the vote the amendment set out in paragraph 2"
             start = next(i for i, u in enumerate(pool.sentences) if u is s) + 1
             after = [u for u in pool.sentences[start : start + 16] if u.chunk.id == s.chunk.id]
             block = vote_block([u.text for u in after])
             if not block:
                 continue
-            lines = [cand] + [Scored(_tail(after[k]), cand.score, cand.dense, cand.lexical) for k in block]
-            return Claims(lines, context=True)
-        return None
+            lines = Claims([cand] + [Scored(_tail(after[k]), cand.score, cand.dense, cand.lexical) for k in block], context=True)
+            # "put to the vote the amendment set out in paragraph 2"
+            (on_amendment if not amendment and _ON_AMENDMENT.search(s.text) else found).append(lines)
+        return (found or on_amendment or [None])[0]
 
     def movers(self, intent: Intent, hits: list[Hit], topic: str) -> Claims | None:
         """For "who moved the motion on ...", "who proposed them": the line of the minutes naming who proposed and

@@ -540,3 +540,42 @@ def test_who_moved_a_motion_is_quoted_from_the_line_that_names_them(tmp_path):
     assert all(c.verified for c in both.citations)
     byelaws = a.ask("Who proposed the city centre 30 km/h speed limit bye-laws?")
     assert "Proposed by Councillor Ryan (E);" in byelaws.text and "Novak;" not in byelaws.text, byelaws.text
+
+
+APRIL = """MINUTES OF SPECIAL MEETING OF LIMERICK CITY AND COUNTY COUNCIL HELD ON 5th APRIL 2023
+
+1. Motion on the eviction ban
+
+The Mayor noted that he had received an amendment to the original motion on the eviction ban.
+
+The amended Motion read as follows: that this Council write to the Government to reconsider ending the eviction ban.
+
+The Mayor then directed that a vote be taken on the proposed amendment to the original motion, and the result of the vote was as follows:
+
+**In Favour:**
+
+Councillors Butler, Collins, Donegan **(25)**
+
+**Against:**
+
+Councillors Benson, Carey **(11)**
+
+The Mayor declared the Amended Motion proposed by Councillor J. Sheahan and seconded by Councillor L. Galvin as carried.
+"""
+MAY = """MINUTES OF SPECIAL MEETING OF LIMERICK CITY AND COUNTY COUNCIL HELD ON 29th MAY 2023
+
+1. Eviction ban motion
+
+The Elected Members agreed based on legal advice to revoke the Motion on the eviction ban carried during the special meeting held on 5th April 2023, when the vote on the eviction ban motion was taken.
+"""
+
+
+def test_a_vote_on_an_amendment_that_became_the_motion_is_the_result_and_from_the_meeting_asked(tmp_path):
+    """Where the only vote recorded on an item is an amendment's (carried, it is the motion), 'what was the vote'
+    quotes that tally; and it is the meeting the question names, not later minutes recalling its motion."""
+    from .conftest import index_texts
+
+    a = index_texts(tmp_path / "c", {"special-meeting-2023-04-05.md": APRIL, "special-meeting-2023-05-29.md": MAY})
+    answer = a.ask("At the special meeting on the eviction ban in April 2023, which motion was carried and what was the vote?")
+    assert "**(25)**" in answer.text and "**(11)**" in answer.text and "Amended Motion proposed by Councillor J. Sheahan" in answer.text, answer.text
+    assert all(c.verified for c in answer.citations)
