@@ -118,7 +118,9 @@ def split_sentences(chunk: Chunk, hit_rank: int) -> list[Sentence]:
             or _BULLET.match(stripped) is not None
             or _SENT_END.search(units[-1][0][-1]) is not None
             or units[-1][0][-1].isupper()
-            or len(units[-1][0][-1]) < SHORT_LINE_CHARS  # a short line ends a list entry or paragraph
+            # a short line ends a list entry or paragraph, unless the next goes on in lower case (a page converted
+            # from HTML breaks lines anywhere: "Revenue expenditure was" / "forecast at £172.1m which ...")
+            or (len(units[-1][0][-1]) < SHORT_LINE_CHARS and not stripped[:1].islower())
             or _LEADERS.search(units[-1][0][-1]) is not None  # a contents line stands alone
             or _LEADERS.search(stripped) is not None
         )

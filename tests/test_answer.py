@@ -229,3 +229,11 @@ def test_the_words_a_part_saying_it_stands_for_weigh_as_one_of_its_own_terms():
     assert whole == weights(i.question) and key_weights(i.parts[0], weights) == {"boil": 3.0, "water": 1.0, "notice": 2.0}
     # "it" is one word: boil, water and notice share one own term's mean weight (3.0), in their proportions
     assert second == {"consumers": 4.0, "hit": 2.0, "boil": 1.5, "water": 0.5, "notice": 1.0}
+
+
+def test_a_sentence_broken_after_a_short_line_goes_on_when_the_next_line_is_in_lower_case():
+    # as a modern.gov minutes page converts: lines broken anywhere
+    text = "He highlighted that overall the position was broadly\nstable.\nRevenue expenditure was\nforecast at £172.1m which was about £4.8m below the\ncurrent budget.\nCapital expenditure was about £29.3m.\n"
+    units = [u.text for u in Candidates([_hit(text)], CountingEmbedder(), dense_top=10).sentences]
+    assert "Revenue expenditure was forecast at £172.1m which was about £4.8m below the current budget." in units, units
+    assert "Capital expenditure was about £29.3m." in units  # a capital letter after a short line starts anew
