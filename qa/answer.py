@@ -328,7 +328,7 @@ class Ranker:
     min_coverage: float  # or when the best passage holds less of the question's key terms
     min_terms: float  # or when the best unit and its passage header do
     info: dict
-    min_part_probability: float = 0.0  # a further part of a question another part answers: answer it above this
+    min_part_probability: float  # a further part of a question another part answers: answer it above this
 
     @classmethod
     def load(cls, path: Path | None = None) -> Ranker:

@@ -85,8 +85,8 @@ class Answerers:
         unanswered: list[str] = []
         contexts: set = set()
         for part, claims in zip(intent.parts, found):
-            new = [s for s in (claims.sentences if claims and not claims.abstain else []) if not any(_same(s, c) for c in chosen)]
-            if not new and not (claims and not claims.abstain):
+            new = [s for s in (claims.sentences if _answered(claims) else []) if not any(_same(s, c) for c in chosen)]
+            if not new and not _answered(claims):
                 unanswered.append(f"“{part.question}”" + (f" ({claims.notice})" if claims and claims.notice else ""))
                 continue
             chosen.extend(new)
@@ -114,7 +114,7 @@ class Answerers:
             if claims is None and part_hits is not None:
                 own = [h for h in part_hits(p) if all(h.chunk.id != g.chunk.id for g in hits)]
                 mine = self.claims(p, own, Candidates(own, self.embedder, self.settings.dense_sentences, self.vectors), one=True, floor=floor) if own else None
-                if mine is not None and not mine.abstain:
+                if _answered(mine):
                     mine.passages = [*own, *mine.passages]  # retrieved, for this part
                     claims = mine
             return Claims([]) if claims is None and taken else claims  # answered by the other part's quote
@@ -122,7 +122,7 @@ class Answerers:
         found = [part(p) for p in intent.parts]
         for i in range(len(found)):
             for j in range(i + 1, len(found)):
-                a, b = (c.sentences if c and not c.abstain else [] for c in (found[i], found[j]))
+                a, b = (c.sentences if _answered(c) else [] for c in (found[i], found[j]))
                 shared = [(x, y) for x in a for y in b if _same(x, y)]
                 if not shared:
                     continue
@@ -282,23 +282,27 @@ class Answerers:
             best = hits[: self.settings.vote_passages]
             top = max([h for h in best if intent.at(h.chunk.meeting_date)] or best, key=lambda h: answer_mod.coverage(topic_weights, h.chunk, self.stem))
             decided = {(top.chunk.paper_id, top.chunk.item)}
-        found: list[Claims] = []  # the item's recorded votes, best first (those on an amendment apart)
-        on_amendment: list[Claims] = []
+        on_amendment = None  # the best vote on an amendment, the result where the item records no other
         for cand in scored:
             s = cand.sentence
             if s.hit_rank >= self.settings.vote_passages or not is_vote_call(s.text):
                 continue
             if (s.chunk.paper_id, s.chunk.item) not in decided:
                 continue  # a vote on another item
+            # "put to the vote the amendment set out in paragraph 2"
+            passed_over = not amendment and bool(_ON_AMENDMENT.search(s.text))
+            if passed_over and on_amendment is not None:
+                continue
             start = next(i for i, u in enumerate(pool.sentences) if u is s) + 1
             after = [u for u in pool.sentences[start : start + 16] if u.chunk.id == s.chunk.id]
             block = vote_block([u.text for u in after])
             if not block:
                 continue
             lines = Claims([cand] + [Scored(_tail(after[k]), cand.score, cand.dense, cand.lexical) for k in block], context=True)
-            # "put to the vote the amendment set out in paragraph 2"
-            (on_amendment if not amendment and _ON_AMENDMENT.search(s.text) else found).append(lines)
-        return (found or on_amendment or [None])[0]
+            if not passed_over:
+                return lines
+            on_amendment = lines
+        return on_amendment
 
     def movers(self, intent: Intent, hits: list[Hit], topic: str) -> Claims | None:
         """For "who moved the motion on ...", "who proposed them": the line of the minutes naming who proposed and
