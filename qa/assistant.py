@@ -15,13 +15,15 @@ from index.errors import CouncilQAError
 from index.store import IndexStore, StoredRecord
 from index.types import DocType, IndexReport
 
+from . import timeline
 from .answerers import Answerers
 from .config import Settings, load_settings
 from .generate import GeneratedAnswer
-from .intent import Intent, parse
+from .intent import Context, Intent, context_after, follow_up, parse
 from .llm import LLMUnavailable, make_llm
 from .register import RecordFilters, Register
 from .retrieve import HybridRetriever
+from .timeline import Timeline
 from .types import Answer, Filters, Hit
 
 
@@ -94,22 +96,30 @@ class Assistant:
 
     def retrieve(self, question: Intent | str, filters: Filters | None = None, top_k: int | None = None) -> list[Hit]:
         """The passages that best match a question."""
-        intent = question if isinstance(question, Intent) else parse(question, self.retriever.councils())
+        intent = question if isinstance(question, Intent) else self.understand(question)
         if not intent.question.strip():
             raise CouncilQAError("the question is empty")
         filters = self.resolve_filters(filters or Filters())
         return self.retriever.retrieve(intent, filters, top_k)
 
-    def ask(self, question: str, filters: Filters | None = None, top_k: int | None = None) -> Answer:
-        """Answer a question from the papers with verified citations, or abstain."""
+    def understand(self, question: str, context: Context | None = None) -> Intent:
+        """The question parsed against the councils and committees in the index, as the next question of a
+        conversation in `context` (qa.intent.follow_up) when one is given."""
+        r = self.retriever
+        return follow_up(parse(question, r.councils(), r.committees()), context)
+
+    def ask(self, question: str, filters: Filters | None = None, top_k: int | None = None, context: Context | None = None) -> Answer:
+        """Answer a question from the papers with verified citations, or abstain. With `context` (the last
+        answer's `.context`) a follow-up such as "and in January?" inherits the conversation's topic, council,
+        committee and meetings; the answer's `.understood` says how it was read."""
         result = None
-        for event in self.ask_stream(question, filters, top_k):
+        for event in self.ask_stream(question, filters, top_k, context):
             if isinstance(event, Answer):
                 result = event
         return result
 
-    def ask_stream(self, question: str, filters: Filters | None = None, top_k: int | None = None):
-        """Yield verified answer sentences (str) as they are ready, then the final Answer.
+    def ask_stream(self, question: str, filters: Filters | None = None, top_k: int | None = None, context: Context | None = None):
+        """Yield verified answer sentences (str) as they are ready, then the final Answer (see `ask` for `context`).
 
         With a generative backend, each sentence is released only after the verifier passed it; if the
         LLM fails, is too slow, or nothing it wrote survives, the extractive answer is given instead.
@@ -117,7 +127,7 @@ class Assistant:
         started = time.perf_counter()
         if self.retriever.chunk_count() == 0:
             raise CouncilQAError(f"the index at {self.settings.data_dir} is empty. Build one with: qa index PAPERS_DIR")
-        intent = parse(question, self.retriever.councils())
+        intent = self.understand(question, context)
         hits = self.retrieve(intent, filters, top_k)
 
         def part_hits(part: Intent) -> list[Hit]:  # a part's own search, for a part the whole question's passages miss
@@ -156,6 +166,10 @@ class Assistant:
             result = self.answerers.answer(intent, hits, part_hits)
             for piece in _sentences(result):
                 yield piece
+        first = result.citations[0] if result.citations else None
+        result.context = context_after(intent, [first.council] if first else (), [first.committee] if first else ())
+        if intent.follows:  # a follow-up: say how it was read, and answer the question as typed
+            result.question, result.understood = question, result.context.describe()
         result.latency_s = time.perf_counter() - started
         yield result
 
@@ -180,6 +194,13 @@ class Assistant:
     def actions(self, topic: str | None = None, filters: RecordFilters | None = None, limit: int = 50) -> list[StoredRecord]:
         """Commitments and actions (what was promised, by whom, due when)."""
         return self.register.list("commitment", filters, topic, limit)
+
+    def timeline(self, topic: str, council: str | None = None, committee: str | None = None) -> Timeline:
+        """Every meeting where `topic` was an agenda item, a decision or a commitment, in date order (qa.timeline)."""
+        register = self.register
+        records = register.list("decision", limit=10**6) + register.list("commitment", limit=10**6)
+        agendas = register.agendas
+        return timeline.build(topic, agendas.items(), records, agendas.last_meeting, self.store.papers(), council, committee)
 
     @property
     def answerers(self) -> Answerers:

@@ -33,6 +33,15 @@ def quote_on_page(store: IndexStore, paper_id: str, page_index: int, quote: str)
     return on_page(stored_page(store, paper_id, page_index), quote)
 
 
+def page_number(citations: list[Citation], paper_id: str, page_index: int) -> int:
+    """The number a new citation of this page takes: that of an earlier citation of the same page (one page,
+    one number, however many of its sentences are quoted), else the next."""
+    for c in citations:
+        if c.paper_id == paper_id and c.page_index == page_index:
+            return c.n
+    return max((c.n for c in citations), default=0) + 1
+
+
 def make_citation(n: int, scored: Scored) -> Citation:
     """A citation for one chosen sentence (not yet verified)."""
     return sentence_citation(n, scored.sentence)
@@ -87,7 +96,7 @@ def build_answer(question: str, hits: list[Hit], chosen: list[Scored], store: In
         if not on_page(page, s.text) or addressed_to_ai(s.text):  # on its page, and not words addressed to an AI
             dropped.append(s.text)
             continue
-        cite = make_citation(len(citations) + 1, scored)
+        cite = make_citation(page_number(citations, s.chunk.paper_id, s.page_index), scored)
         cite.verified = True
         if cite.header and not on_page(page, cite.header):
             cite.header = ""  # a header is shown only where it stands on the row's page

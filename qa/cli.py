@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from contextlib import contextmanager
 from datetime import date
@@ -38,6 +39,28 @@ def _assistant(ctx: click.Context, create: bool = False, **overrides):
 
     with _known_errors():
         return Assistant(load_settings(data_dir=ctx.obj.get("data_dir"), **overrides), create=create)
+
+
+def _read_context(path: Path):
+    """The conversation `qa ask` left in the data dir, or None (no earlier question, or a file not ours)."""
+    from .intent import Context
+
+    try:
+        return Context.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError, AttributeError):
+        return None
+
+
+def _write_context(path: Path, context) -> None:
+    """Keep the conversation for `qa ask --follow-up` (replaced whole, so a reader never sees half of it)."""
+    if context is None:
+        return
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        tmp.write_text(json.dumps(context.to_dict(), ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)  # a read-only index still answers; only the follow-up is lost
 
 
 def _date(ctx, param, value: str | None) -> date | None:
@@ -145,34 +168,47 @@ def index(ctx: click.Context, paths: tuple[Path, ...], manifests: tuple[Path, ..
 @filter_options
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON (stdout holds only the JSON).")
 @click.option("--stream", is_flag=True, help="Print each verified sentence as soon as it is ready.")
+@click.option(
+    "--follow-up",
+    "follow_up",
+    is_flag=True,
+    help="Ask QUESTION as the next question after the last `qa ask` on this index: \"and in January?\" keeps its topic, council, committee and meeting.",
+)
 @click.pass_context
-def ask(ctx, question, council, committee, date_from, date_to, doc_type, top_k, as_json, stream) -> None:
+def ask(ctx, question, council, committee, date_from, date_to, doc_type, top_k, as_json, stream, follow_up) -> None:
     """Answer QUESTION from the indexed papers, citing meeting, item and page.
 
     \b
     Examples:
       qa ask "What was agreed about SEND transport at the September 2025 meeting?"
       qa ask "How many children were subject to child protection plans?" --council leicester --json
+      qa ask "What was agreed on SEND transport?" && qa ask --follow-up "and in January?"
     """
     with _known_errors():
         filters = _filters(council, committee, date_from, date_to, doc_type)  # a bad range fails before the model loads
     assistant = _assistant(ctx)
     from .types import Answer
 
+    conversation = Path(assistant.settings.data_dir) / "conversation.json"
+    context = _read_context(conversation) if follow_up else None
     with _known_errors():
         if stream and not as_json:
             result = None
-            for event in assistant.ask_stream(question, filters, top_k):
+            for event in assistant.ask_stream(question, filters, top_k, context):
                 if isinstance(event, Answer):
                     result = event
                 else:
                     click.echo(event + " ", nl=False)
             click.echo()
-            if result.notice:
-                click.echo(f"({result.notice})")
+            for line in (f"Understood as: {result.understood}" if result.understood else "", result.notice):
+                if line:
+                    click.echo(f"({line})")
             click.echo(render.sources_text(result).lstrip("\n"))
-            return
-        result = assistant.ask(question, filters, top_k)
+        else:
+            result = assistant.ask(question, filters, top_k, context)
+    _write_context(conversation, result.context)
+    if stream and not as_json:
+        return
     if as_json:
         click.echo(json.dumps(render.answer_dict(result), ensure_ascii=False, indent=2))
     else:
@@ -250,6 +286,30 @@ def actions(ctx, topic, due_before, committee, limit, as_json) -> None:
         click.echo(json.dumps([render.record_dict(r) for r in rows], ensure_ascii=False, indent=2))
     else:
         click.echo(render.records_table(rows, "commitment") or "No commitments found.")
+
+
+@cli.command()
+@click.argument("topic")
+@click.option("--council", help="Only this council (any part of its name).")
+@click.option("--committee", help="Only this committee (any part of its name).")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+def timeline(ctx, topic, council, committee, as_json) -> None:
+    """How TOPIC moved through meetings: where it was on the agenda, what was decided (the latest marked as in
+    force) and promised (with when it is due and whether a later agenda took it up), in date order, each with its page.
+
+    \b
+    Examples:
+      qa timeline "SEND transport"
+      qa timeline "Family Hubs" --council kent --json
+    """
+    assistant = _assistant(ctx)
+    with _known_errors():
+        t = assistant.timeline(topic, council, committee)
+    if as_json:
+        click.echo(json.dumps(render.timeline_dict(t), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render.timeline_text(t))
 
 
 @cli.command()

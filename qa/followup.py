@@ -61,7 +61,8 @@ def _stem(word: str) -> str:
     return word
 
 
-def _terms(text: str) -> set[str]:
+def content_terms(text: str) -> set[str]:
+    """The stemmed content words of a text (the generic words of agendas and commitments left out)."""
     return {_stem(w) for w in _WORD.findall(text.lower()) if w not in _GENERIC}
 
 
@@ -70,7 +71,7 @@ def subject_terms(text: str) -> set[str]:
     to the work programme' -> {look, after, child, seek, safety} (stemmed)."""
     text = re.sub(r"^\W*(?:\d+[.)]\s*|That\s+)?", "", text)
     m = _SUBJECT_END.search(text)
-    return _terms(text[: m.start()] if m else "")
+    return content_terms(text[: m.start()] if m else "")
 
 
 def _about(subject: set[str], title: set[str]) -> bool:
@@ -167,10 +168,20 @@ class Agendas:
             span = c.spans[0] if c.spans else None
             it = AgendaItem(c.council, c.committee, c.meeting_date, c.source, c.paper_id, c.item, c.item_title,
                             span.pdf_page if span else None, span.label if span else None)
-            items.setdefault(body, []).append((it, _terms(it.title)))
+            items.setdefault(body, []).append((it, content_terms(it.title)))
         for rows in items.values():
             rows.sort(key=lambda row: (row[0].meeting_date, row[0].source, row[0].pdf_page or 0))
         return _Meetings({b: sorted(d) for b, d in dates.items()}, items, {b: word_index(rows) for b, rows in items.items()})
+
+    def items(self) -> list[AgendaItem]:
+        """Every agenda item of every indexed meeting, in meeting order per body."""
+        return [it for rows in self._refresh().items.values() for it, _ in rows]
+
+    def last_meeting(self, council: str, committee: str) -> date | None:
+        """The latest indexed meeting of a body, or None (not known, or none indexed)."""
+        body = body_key(council, committee)
+        dates = self._refresh().dates.get(body, []) if body else []
+        return dates[-1] if dates else None
 
     def _next(self, data: _Meetings, body: tuple[str, str], when: date) -> date | None:
         dates = data.dates.get(body, [])

@@ -16,7 +16,7 @@ from index.store import IndexStore
 from index.text import squash
 
 from .answer import split_sentences
-from .cite import instruction_notice, quote_on_page, sentence_citation
+from .cite import instruction_notice, page_number, quote_on_page, sentence_citation
 from .llm import stream_text
 from .prompts import load_prompt
 from .types import ABSTAIN_TEXT, Answer, Citation, Hit
@@ -127,7 +127,7 @@ class GeneratedAnswer:
         quote = supporting_quote(sentence, hit)
         if quote is None or not quote_on_page(self.store, hit.chunk.paper_id, quote.page_index, quote.text):
             return None
-        number = len(self.citations) + 1
+        number = page_number(self.citations, hit.chunk.paper_id, quote.page_index)
         citation = sentence_citation(number, quote)
         citation.verified = True
         self.citations.append(citation)

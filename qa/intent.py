@@ -131,6 +131,31 @@ def council_patterns(councils: frozenset[str]) -> dict[str, re.Pattern]:
     return out
 
 
+_COMMITTEE_SUFFIX = re.compile(r"\s+(?:Strategic Policy Committee|Scrutiny Commission|Scrutiny Committee|Committee|Commission|Board|Panel)$")
+
+
+@lru_cache(maxsize=8)
+def committee_patterns(committees: frozenset[str]) -> dict[str, re.Pattern]:
+    """How questions name each committee: "the Cabinet", "full council", "Overview and Scrutiny", "CYPE Scrutiny
+    Commission" (its name, its name less "Committee" when several words remain, or its acronym)."""
+    out = {}
+    for name in committees:
+        short = _COMMITTEE_SUFFIX.sub("", name).strip(" ,")
+        suffix = name[len(short):].strip(" ,")
+        acronym = "".join(w[0] for w in re.findall(r"[A-Za-z]+", short) if w[:1].isupper())
+        alternatives = [rf"(?i:\b{re.escape(name)}\b)"]
+        if short != name and len(short.split()) >= 2:
+            alternatives.append(rf"(?i:\b{re.escape(short)}\b)")
+        if len(acronym) >= 3:
+            alternatives.append(rf"\b{acronym}\b(?i:\s+{re.escape(suffix)}\b)?" if suffix else rf"\b{acronym}\b")
+        out[name] = re.compile("|".join(alternatives))
+    return out
+
+
+def _named(patterns: dict[str, re.Pattern], question: str) -> tuple[str, ...]:
+    return tuple(sorted(name for name, rx in patterns.items() if rx.search(question)))
+
+
 @dataclass(frozen=True)
 class Intent:
     """A question, parsed once."""
@@ -141,6 +166,8 @@ class Intent:
     years: frozenset[int] = frozenset()  # the years asked about, beyond meeting dates ("spend in 2023", "for 2025-26")
     doc_types: frozenset[DocType] = frozenset()
     councils: tuple[str, ...] = ()  # the known councils it names ("Kent's", "WECA")
+    committees: tuple[str, ...] = ()  # the known committees it names ("the Cabinet", "full council")
+    topic: str = ""  # what it is about, in its own words: "SEND transport" of "What was agreed on SEND transport?"
     outcome: str | None = None  # "carried" or "lost": the votes a question wants ("which amendments were lost")
     about: str | None = None  # "amendment" or "motion": the kind of vote it is about
     listing: bool = False  # asks for every vote of a kind ("which amendments were lost on 13 February")
@@ -150,6 +177,7 @@ class Intent:
     keywords: str = field(default="")  # the question plus the papers' wording, for keyword search
     parts: tuple[Intent, ...] = ()  # a question asking two things: each part, as asked ("..., and who seconded?")
     refers_to: str = ""  # a part saying "it" or "that cohort": the other parts' words, which say what it is about
+    follows: str = ""  # a follow-up in a conversation: the topic it inherited (its `question` then ends with it)
 
     def at(self, d: date | None) -> bool:
         """Whether `d` is a meeting the question names (any date when it names none)."""
@@ -176,9 +204,9 @@ def question_parts(question: str) -> list[str]:
     return [p for p in pieces if len(p.split()) >= 2]
 
 
-def parse(question: str, councils: Iterable[str] = ()) -> Intent:
-    """Read what a question asks, which meetings, councils (of `councils`, the known ones) and kind of paper it
-    names, and how papers word it."""
+def parse(question: str, councils: Iterable[str] = (), committees: Iterable[str] = ()) -> Intent:
+    """Read what a question asks, which meetings, councils and committees (of `councils` and `committees`, the known
+    ones) and kind of paper it names, what it is about, and how papers word it."""
     asks = frozenset(kind for kind, rx in _ASKS if rx.search(question))
     if REASON in asks and not re.search(r"\bhow (many|much)\b", question, re.IGNORECASE):
         asks -= {FIGURE}  # "what were the reasons for the overspend" asks why, not how much
@@ -190,13 +218,18 @@ def parse(question: str, councils: Iterable[str] = ()) -> Intent:
     dates = tuple(date_hints(question))
     years = frozenset(years_named(question, periods_only=True))
     kinds = doc_types_named(question)
-    named = tuple(sorted(name for name, rx in council_patterns(frozenset(councils)).items() if rx.search(question)))
+    councils, committees = frozenset(councils), frozenset(committees)
+    named = _named(council_patterns(councils), question)
+    bodies = _named(committee_patterns(committees), question)
     pieces = question_parts(question)
     parts: tuple[Intent, ...] = ()
     if len(pieces) > 1:
         # a part is about the meeting, council and kind of paper the whole question names, unless it names its own
-        subs = [parse(p, councils) for p in pieces]
-        parts = tuple(replace(i, dates=i.dates or dates, years=i.years or years, councils=i.councils or named, doc_types=i.doc_types or kinds) for i in subs)
+        subs = [parse(p, councils, committees) for p in pieces]
+        parts = tuple(
+            replace(i, dates=i.dates or dates, years=i.years or years, councils=i.councils or named, committees=i.committees or bodies, doc_types=i.doc_types or kinds)
+            for i in subs
+        )
         # a part saying "it" is about what the other parts name: searched and matched with their words too
         others = [" ".join(x for j, x in enumerate(pieces) if j != k) for k in range(len(pieces))]
         parts = tuple(replace(i, refers_to=o, keywords=f"{i.keywords} {o}") if _REFERS_BACK.search(i.question) else i for i, o in zip(parts, others))
@@ -208,6 +241,8 @@ def parse(question: str, councils: Iterable[str] = ()) -> Intent:
         years=years,
         doc_types=kinds,
         councils=named,
+        committees=bodies,
+        topic=topic_words(question, councils, committees),
         outcome="lost" if re.search(r"\b(lost|defeated|rejected|fell|failed)\b", q) else "carried" if re.search(r"\b(carried|passed)\b", q) else None,
         about="amendment" if re.search(r"\bamendments?\b", q) else "motion" if re.search(r"\bmotions?\b", q) else None,
         listing=bool(re.search(r"\b(which|what) (amendments|motions)\b|\bamendments (were|was)\b|\ball (the )?(amendments|motions)\b", q)),
@@ -215,4 +250,131 @@ def parse(question: str, councils: Iterable[str] = ()) -> Intent:
         vote_count=VOTE in asks and bool(_VOTE_COUNT.search(q)),
         mover=bool(_MOVER.search(q)),
         keywords=" ".join([question, *wording]),
+    )
+
+
+# words saying what a question asks, or how, rather than what it is about ("what was agreed on", "who presented
+# it", "and at the next meeting?"); with the months, numbers and the councils and committees it names, they are
+# not its topic
+_NOT_TOPIC = frozenset(
+    """a about after again against all also an and any anyone anything are as at be been before being both but by can could
+    did do does doing done during each else ever for from had has have he her here him his how i if in into is it its just
+    me more most my no not now of on once only or other our out over own same she should so some such than that the their
+    them then there these they this those through to too under until up upon us very was we were what whatever when where
+    which while who whom whose why will with would you your
+    agree agreed agreement decide decided decision decisions resolve resolved resolution approve approved outcome outcomes
+    result results say said says tell told happen happened happening discuss discussed discussion consider considered
+    present presented presenting gave give given introduce introduced report reported move moved proposed propose seconded
+    vote voted votes voting many much anybody somebody someone people person name names named
+    item items meeting meetings papers paper minutes agenda next last latest previous later earlier first
+    year years month months day days date dates time week weeks today yesterday tomorrow""".split()  # noqa: SIM905 (200 words read better as text)
+)
+_TOPIC_WORD = re.compile(r"[A-Za-z][\w'’&-]*")
+
+
+def topic_words(question: str, councils: Iterable[str] = (), committees: Iterable[str] = ()) -> str:
+    """What a question is about, in its own words and order: "What was agreed on SEND transport?" -> "SEND
+    transport"; "" for "and in January?" or "who presented it?", which say only what they ask."""
+    rest = question
+    for rx in (*council_patterns(frozenset(councils)).values(), *committee_patterns(frozenset(committees)).values()):
+        rest = rx.sub(" ", rest)
+    words = []
+    for m in _TOPIC_WORD.finditer(rest):
+        word = re.sub(r"['’]s?$", "", m.group())
+        low = word.lower()
+        if low in _NOT_TOPIC or low in MONTHS or len(low) < 2:
+            continue
+        words.append(word)
+    return " ".join(words)
+
+
+def describe_dates(hints: Iterable[DateHint]) -> str:
+    """Meeting dates as a person reads them: "28 October 2025", "January", "January 2026"."""
+    names: dict[int, str] = {}
+    for month, n in MONTHS.items():  # each month's first name is its full one
+        names.setdefault(n, month.capitalize())
+    return ", ".join(" ".join(str(x) for x in (h.day, names.get(h.month, ""), h.year) if x) for h in hints if h.month)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a conversation is about so far: the topic the questions named, and the council, committee and meetings
+    they named or the last answer came from. A follow-up that leaves them out inherits them (`follow_up`)."""
+
+    topic: str = ""
+    councils: tuple[str, ...] = ()
+    committees: tuple[str, ...] = ()
+    dates: tuple[DateHint, ...] = ()
+    day_named: bool = False  # whether those dates name one meeting by its day ("on 28 October"), not only a month
+
+    def describe(self) -> str:
+        """How a follow-up is understood, for people: "SEND transport · Leicester City Council · ... · January"."""
+        return " · ".join(x for x in (self.topic, *self.councils, *self.committees, describe_dates(self.dates)) if x)
+
+    def to_dict(self) -> dict:
+        """A plain dict (JSON), read back by `Context.from_dict`."""
+        return {
+            "topic": self.topic,
+            "councils": list(self.councils),
+            "committees": list(self.committees),
+            "dates": [[h.day, h.month, h.year] for h in self.dates],
+            "day_named": self.day_named,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Context:
+        return cls(
+            topic=d.get("topic", ""),
+            councils=tuple(d.get("councils", ())),
+            committees=tuple(d.get("committees", ())),
+            dates=tuple(DateHint(*h) for h in d.get("dates", ())),
+            day_named=bool(d.get("day_named", False)),
+        )
+
+
+# a question that goes on from the last one: "and in January?", "what about the cabinet?", "also, who ..."
+_GOES_ON = re.compile(r"^\W*(?:and|but|also|so|then|what about|how about|and what about)\b", re.IGNORECASE)
+
+
+def follow_up(intent: Intent, context: Context | None) -> Intent:
+    """`intent` as the next question of a conversation in `context`.
+
+    A question is a follow-up when it goes on from the last one ("and in January?"), names no topic of its own ("who
+    presented it?"), or says "it" or "that" with at most two words of topic. It is then about the context's topic,
+    asked as if typed with it ("who presented it? (SEND transport)": searched, embedded and matched with the topic's
+    words as the question's own, since they are what the user would have typed), and about the council,
+    committee and meetings the conversation was about unless it names its own. Meetings carry over to a question
+    going on from the last one, or to one saying "it" when the conversation named a meeting by its day: "it" is the
+    thing discussed, and "in January" was where the last question looked for it, not what it is. Any other question
+    starts a new topic and is returned as it is.
+    """
+    if context is None or not context.topic:
+        return intent
+    goes_on = bool(_GOES_ON.match(intent.question))
+    own = intent.topic.split()
+    if not (goes_on or not own or (_REFERS_BACK.search(intent.question) and len(own) <= 2)):
+        return intent
+    dates = intent.dates or (context.dates if goes_on or context.day_named else ())
+    return replace(
+        intent,
+        question=f"{intent.question.rstrip()} ({context.topic})",
+        topic=" ".join(dict.fromkeys([*context.topic.split(), *own])),
+        follows=context.topic,
+        keywords=f"{intent.keywords} {context.topic}",
+        councils=intent.councils or context.councils,
+        committees=intent.committees or context.committees,
+        dates=dates,
+    )
+
+
+def context_after(intent: Intent, councils: Iterable[str] = (), committees: Iterable[str] = ()) -> Context:
+    """The conversation's context once `intent` was asked and answered from papers of `councils` and `committees`
+    (the first cited passage's): what it was about, and where, for the next question. A follow-up keeps the topic it
+    inherited ("and what did it cost?" is still about SEND transport)."""
+    return Context(
+        topic=intent.follows or intent.topic,
+        councils=intent.councils or tuple(c for c in councils if c),
+        committees=intent.committees or tuple(c for c in committees if c),
+        dates=intent.dates,
+        day_named=any(h.day is not None for h in intent.dates),
     )

@@ -50,8 +50,8 @@ def find_quote(raw: str, quote: str) -> tuple[int, int] | None:
     return where[pos], where[pos + len(needle) - 1] + 1
 
 
-def render_page(pdf: Path, pdf_page: int, quote: str | None = None, scale: float = 1.4):
-    """A PIL image of one PDF page (1-based), with `quote` highlighted where it stands."""
+def render_page(pdf: Path, pdf_page: int, quote: str | list[str] | None = None, scale: float = 1.4):
+    """A PIL image of one PDF page (1-based), with `quote` (or each of several quotes) highlighted where it stands."""
     import pypdfium2 as pdfium
     from PIL import Image, ImageDraw
 
@@ -59,20 +59,21 @@ def render_page(pdf: Path, pdf_page: int, quote: str | None = None, scale: float
     try:
         page = doc[pdf_page - 1]
         image = page.render(scale=scale).to_pil().convert("RGBA")
-        if quote:
+        quotes = [quote] if isinstance(quote, str) else [q for q in quote or [] if q]
+        if quotes:
             textpage = page.get_textpage()
             raw = textpage.get_text_range()
-            found = find_quote(raw, quote)
-            if found:
-                height = page.get_height()
-                overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
-                draw = ImageDraw.Draw(overlay)
-                for left, bottom, right, top in _line_boxes(textpage, *found):
+            height = page.get_height()
+            overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
+            draw = ImageDraw.Draw(overlay)
+            for q in quotes:
+                found = find_quote(raw, q)
+                for left, bottom, right, top in _line_boxes(textpage, *found) if found else []:
                     draw.rectangle(
                         [left * scale - 2, (height - top) * scale - 2, right * scale + 2, (height - bottom) * scale + 2],
                         fill=HIGHLIGHT,
                     )
-                image = Image.alpha_composite(image, overlay)
+            image = Image.alpha_composite(image, overlay)
             textpage.close()
         page.close()
         return image.convert("RGB")

@@ -9,6 +9,7 @@ from datetime import date
 from index.store import StoredRecord
 from index.types import IndexReport, item_name
 
+from .timeline import Entry, Timeline
 from .types import Answer, Citation, Hit
 
 
@@ -60,6 +61,8 @@ def answer_dict(a: Answer) -> dict:
         "mode": a.mode,
         "verified": a.verified,
         "removed": a.removed,
+        "understood": a.understood,  # a follow-up as it was read: the conversation's topic, council, committee, meetings
+        "context": a.context.to_dict() if a.context else None,  # pass back as the next question's context
     }
 
 
@@ -95,11 +98,12 @@ def sources_text(a: Answer) -> str:
     lines: list[str] = []
     if a.citations:
         lines += ["", "Sources:"]
-        for c in a.citations:
-            lines.append(citation_line(c))
-            lines.append(f'    "{c.text}"')
-            if c.header:
-                lines.append(f'    in the table headed "{c.header}"')
+        for page in by_number(a.citations):  # one source per page, with each sentence quoted from it
+            lines.append(citation_line(page[0]))
+            for c in page:
+                lines.append(f'    "{c.text}"')
+                if c.header:
+                    lines.append(f'    in the table headed "{c.header}"')
     elif a.abstained and a.hits:
         lines += ["", "Closest passages found (none answers the question):"]
         for h in a.hits[:3]:
@@ -113,8 +117,9 @@ def sources_text(a: Answer) -> str:
 
 def answer_text(a: Answer) -> str:
     """An answer for the terminal: a notice if it fell back, the text, then its sources."""
-    head = [f"({a.notice})"] if a.notice else []
-    return "\n".join([*head, a.text]) + sources_text(a)
+    head = [f"(Understood as: {a.understood})"] if a.understood else []
+    head += [f"({a.notice})"] if a.notice else []
+    return "\n".join([*head, readable(a.text)]) + sources_text(a)
 
 
 def hits_text(hits: list[Hit]) -> str:
@@ -204,12 +209,30 @@ def escape_md(text: str) -> str:
     return re.sub(r"^(\s*\d+)\.(\s)", r"\1\\.\2", text, flags=re.MULTILINE)  # "173. ..." is not a list
 
 
+def by_number(citations: list[Citation]) -> list[list[Citation]]:
+    """Citations grouped by their number (one number per page), in order of first use."""
+    groups: dict[int, list[Citation]] = {}
+    for c in citations:
+        groups.setdefault(c.n, []).append(c)
+    return list(groups.values())
+
+
 def source_label(c: Citation) -> str:
-    """One line naming a citation for people: title, council, committee, date, item, printed page."""
-    bits = [b for b in [c.title] if b] + _citation_bits(c)
+    """One line naming a cited page for people: "Paper title — council · committee · date · item · Page N"."""
+    bits = _citation_bits(c)
     if page_name(c.page, c.pdf_page):  # the page reads "Page 2 (PDF page 6)" at the end of a label
         bits[-1] = bits[-1][0].upper() + bits[-1][1:]
-    return f"[{c.n}] " + " · ".join(bits)
+    return f"[{c.n}] " + (f"{c.title} — " if c.title else "") + " · ".join(bits)
+
+
+# bullets and list glyphs the papers start lines with ("•", "", "▪", "o "): dropped from what is shown
+_GLYPHS = re.compile(r"(?:(?<=^)|(?<=\s))[•·▪►◦‣∙\uf0b7\uf0a7\uf0d8](?=\s|$)\s*")
+
+
+def readable(text: str) -> str:
+    """A quoted sentence as shown in an answer: the papers' bullets and stray glyphs removed, spaces closed up.
+    The citation keeps the quote verbatim."""
+    return re.sub(r"\s{2,}", " ", _GLYPHS.sub("", text)).strip()
 
 
 def answer_sentences_markdown(a: Answer) -> list[str]:
@@ -217,15 +240,23 @@ def answer_sentences_markdown(a: Answer) -> list[str]:
     if a.abstained or not a.citations:
         return [escape_md(a.text)]
     pieces = re.split(r"(?<=\]) (?=\S)", a.text)
-    return [escape_md(p) for p in pieces]
+    return [escape_md(readable(p)) for p in pieces]
+
+
+def answer_markdown(a: Answer) -> str:
+    """The whole answer for the chat: one paragraph for one sentence, a list for several."""
+    pieces = answer_sentences_markdown(a)
+    if len(pieces) == 1:
+        return pieces[0]
+    return "\n".join(f"- {p}" for p in pieces)
 
 
 def sources_markdown(a: Answer) -> str:
-    """The sources block shown under an answer."""
+    """The sources block shown under an answer: one line per cited page."""
     if not a.citations:
         return ""
-    lines = ["", "**Sources**", ""]
-    lines += [f"- {escape_md(source_label(c))}" for c in a.citations]
+    lines = ["", "", "**Sources**", ""]
+    lines += [f"- {escape_md(source_label(page[0]))}" for page in by_number(a.citations)]
     return "\n".join(lines)
 
 
@@ -299,4 +330,85 @@ def records_table(rows: list[StoredRecord], type_: str) -> str:
         out.append(f"    — {r.source}, {where}")
         if rec.type == "commitment" and r.follow_up is not None:
             out.append(f"    → {follow_up_line(r)}")
+    return "\n".join(out)
+
+
+def _month(due: str) -> str:
+    """'2026-01' -> 'January 2026'."""
+    try:
+        return date.fromisoformat(f"{due[:7]}-01").strftime("%B %Y")
+    except ValueError:
+        return due
+
+
+def _timeline_groups(t: Timeline) -> list[tuple[str, list[Entry]]]:
+    """Entries under their heading: each meeting ("23 Sep 2025 · council · committee"), each due month."""
+    groups: list[tuple[str, list[Entry]]] = []
+    for e in t.entries:
+        if e.kind == "due":
+            head = f"Due {_month(e.due)}"
+        else:
+            when = e.meeting_date.strftime("%d %b %Y").lstrip("0") if e.meeting_date else "Undated"
+            head = " · ".join(x for x in (when, e.council, e.committee) if x)
+        if not groups or groups[-1][0] != head:
+            groups.append((head, []))
+        groups[-1][1].append(e)
+    return groups
+
+
+def _entry_tag(e: Entry) -> str:
+    if e.kind == "decided":
+        return f"decided ({e.status or 'decision'})" + (" — the latest decision, in force" if e.in_force else "")
+    if e.kind == "promised":
+        return "promised" + (f", due {_month(e.due)}" if e.due else "")
+    if e.kind == "due":
+        said = e.meeting_date.strftime("%d %b %Y").lstrip("0") if e.meeting_date else "undated"
+        return f"{e.status}, promised {said}"
+    return e.kind
+
+
+def timeline_dict(t: Timeline) -> dict:
+    """A timeline for JSON."""
+    return {
+        "topic": t.topic,
+        "entries": [
+            {
+                "kind": e.kind, "text": e.text, "meeting_date": _iso(e.meeting_date), "council": e.council, "committee": e.committee,
+                "item": e.item, "source": e.source, "paper_id": e.paper_id, "page": e.page, "pdf_page": e.pdf_page,
+                "status": e.status, "due": e.due or None, "in_force": e.in_force,
+            }
+            for e in t.entries
+        ],
+    }
+
+
+def timeline_text(t: Timeline) -> str:
+    """A timeline for the terminal: meetings and due months in order, each entry with its paper and page."""
+    if not t.entries:
+        return f"Nothing about {t.topic!r} found on an agenda or in the register."
+    out = []
+    for head, entries in _timeline_groups(t):
+        out.append(head)
+        for e in entries:
+            where = page_name(e.page, e.pdf_page) or "web page"
+            text = e.text if e.kind in ("on the agenda", "reported") else f'"{e.text}"'
+            out.append(f"  {_entry_tag(e)}: {text}")
+            out.append(f"      — {e.source}, {where}" + (f", item {e.item}" if e.item and e.kind not in ("on the agenda", "reported") else ""))
+    return "\n".join(out)
+
+
+def timeline_markdown(t: Timeline) -> str:
+    """A timeline for the UI: a heading per meeting or due month, each entry linked to its page."""
+    if not t.entries:
+        return f"Nothing about “{escape_md(t.topic)}” found on an agenda or in the register."
+    out = []
+    for head, entries in _timeline_groups(t):
+        out += [f"#### {escape_md(head)}", ""]
+        for e in entries:
+            where = page_name(e.page, e.pdf_page) or e.source
+            link = f"[{escape_md(where)}](/paper/{e.paper_id}#page={e.pdf_page})" if e.pdf_page else escape_md(where)
+            text = escape_md(readable(e.text))
+            tag = escape_md(_entry_tag(e))
+            out.append(f"- **{tag}**: {text} — {link}" if not e.in_force else f"- **{tag}** ✔: {text} — {link}")
+        out.append("")
     return "\n".join(out)

@@ -167,6 +167,7 @@ class _Corpus:
     bm25: BM25Retriever | None
     live: set[str]
     councils: frozenset[str]
+    committees: frozenset[str]
 
 
 @lru_cache(maxsize=50_000)
@@ -218,6 +219,7 @@ class HybridRetriever:
                 bm25=bm25,
                 live={c.paper_id for c in chunks},
                 councils=frozenset(c.council for c in chunks if c.council),
+                committees=frozenset(c.committee for c in chunks if c.committee),
             )
             self._generation = generation
             log.info("BM25 built over %d sections of %d chunks (%d copied sections left out)", len(sections), len(chunks), len(copies))
@@ -227,6 +229,10 @@ class HybridRetriever:
         """The councils whose papers are searchable right now."""
         return self._refresh().councils
 
+    def committees(self) -> frozenset[str]:
+        """The committees whose papers are searchable right now."""
+        return self._refresh().committees
+
     def chunk_count(self) -> int:
         """Chunks searchable right now."""
         return len(self._refresh().section_of)
@@ -234,15 +240,22 @@ class HybridRetriever:
     def retrieve(self, question: Intent | str, filters: Filters | None = None, top_k: int | None = None) -> list[Hit]:
         """The best passages (sections) for a question, best first, one hit per passage."""
         corpus = self._refresh()
-        intent = question if isinstance(question, Intent) else parse(question, corpus.councils)
+        intent = question if isinstance(question, Intent) else parse(question, corpus.councils, corpus.committees)
         filters = filters or Filters()
         top_k = top_k or self.settings.top_k
         if corpus.bm25 is None:
             return []
-        if not filters.council and len(corpus.councils) > 1:
-            # "What is Leicester's ..." asks about Leicester: search only its papers
-            if len(intent.councils) == 1:
-                narrowed = self._search(corpus, intent, Filters(**{**filters.__dict__, "council": intent.councils[0]}), top_k)
+        # "What is Leicester's ...", "what did the Cabinet say" ask about Leicester, the Cabinet: search only their
+        # papers first, then only the council's, then all when those hold nothing
+        narrow: dict[str, str] = {}
+        if not filters.council and len(corpus.councils) > 1 and len(intent.councils) == 1:
+            narrow["council"] = intent.councils[0]
+        if not filters.committee and len(corpus.committees) > 1 and len(intent.committees) == 1:
+            narrow["committee"] = intent.committees[0]
+        tries = [narrow, {k: v for k, v in narrow.items() if k == "council"}] if "committee" in narrow else [narrow]
+        for attempt in tries:
+            if attempt:
+                narrowed = self._search(corpus, intent, Filters(**{**filters.__dict__, **attempt}), top_k)
                 if narrowed:
                     return narrowed
         return self._search(corpus, intent, filters, top_k)

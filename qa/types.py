@@ -8,6 +8,8 @@ from datetime import date
 from index.errors import BadFilter
 from index.types import Chunk, DocType
 
+from .intent import Context
+
 ABSTAIN_TEXT = "The papers don't answer this."
 
 
@@ -93,6 +95,8 @@ class Answer:
     mode: str = "extractive"  # "extractive", "generative", or "extractive-fallback" when the LLM failed or nothing survived
     removed: list[dict] = field(default_factory=list)  # generated sentences the verifier removed, with reasons
     notice: str = ""  # for people: why the answer fell back to extractive, why the papers can't answer, or which part they don't
+    understood: str = ""  # a follow-up as it was understood ("SEND transport · Leicester City Council · January"); "" otherwise
+    context: Context | None = None  # the conversation's context after this answer, for `Assistant.ask(..., context=)`
 
     @property
     def verified(self) -> bool:

@@ -22,6 +22,7 @@ from index.types import DocType, item_name
 
 from . import render
 from .assistant import Assistant
+from .intent import Context
 from .pages import render_page
 from .types import Answer, Filters
 
@@ -32,10 +33,12 @@ ANY = "Any"
 
 @dataclass
 class Session:
-    """Per-browser state: the answers shown, by chat message index, and the citations of the last one."""
+    """Per-browser state: the answers shown, by chat message index, the citations of the last one, and the
+    conversation (topic, council, committee, meeting) a follow-up question inherits; None after "New topic"."""
 
     answers: dict[int, dict] = field(default_factory=dict)
     citations: list[dict] = field(default_factory=list)
+    context: Context | None = None
 
 
 def user_error(message: str) -> gr.Error:
@@ -81,50 +84,71 @@ def citation_record(a: Answer) -> list[dict]:
     return out
 
 
+def understood_markdown(answer: Answer | None, session: Session) -> str:
+    """The line under the question box: how a follow-up was read, or what the next one will inherit."""
+    if answer is not None and answer.understood:
+        return f"**Understood as:** {render.escape_md(answer.understood)}"
+    if session.context is not None and session.context.topic:
+        return f"Next question follows on from: {render.escape_md(session.context.describe())}"
+    return ""
+
+
 def ask_stream(assistant: Assistant, question: str, history: list, session: Session | None, *filters):
-    """Answer a question into the chat, streaming sentence by sentence; yields (history, sources, session)."""
+    """Answer a question into the chat, streaming sentence by sentence, as the next turn of the session's
+    conversation; yields (history, sources, session, understood)."""
     session = session or Session()
     question = (question or "").strip()
     if not question:
         raise user_error("Type a question about the papers first.")
     f = parse_filters(*filters)
     history = list(history or []) + [{"role": "user", "content": render.escape_md(question)}]
-    yield history + [{"role": "assistant", "content": "Searching the papers…"}], gr.update(), session
+    yield history + [{"role": "assistant", "content": "Searching the papers…"}], gr.update(), session, gr.update()
     shown, answer = "", None
     try:
-        for event in assistant.ask_stream(question, f):
+        for event in assistant.ask_stream(question, f, context=session.context):
             if isinstance(event, Answer):
                 answer = event
             else:  # a verified sentence, shown as soon as it is ready
-                shown = f"{shown} {render.escape_md(event)}".strip()
-                yield history + [{"role": "assistant", "content": shown}], gr.update(), session
+                shown = f"{shown} {render.escape_md(render.readable(event))}".strip()
+                yield history + [{"role": "assistant", "content": shown}], gr.update(), session, gr.update()
     except CouncilQAError as exc:
         raise user_error(str(exc)) from None  # library messages carry no paper text
-    final = " ".join(render.answer_sentences_markdown(answer))
+    final = render.answer_markdown(answer)
     if answer.notice:
         final = f"_{render.escape_md(answer.notice)}_\n\n{final}"
     final += render.sources_markdown(answer)
     history = history + [{"role": "assistant", "content": final}]
     session.citations = citation_record(answer)
+    session.context = answer.context
     session.answers[len(history) - 1] = {**render.answer_dict(answer), "filters": {k: str(v) for k, v in f.__dict__.items() if v}}
-    choices = [c["label"] for c in session.citations]
-    yield history, gr.update(choices=choices, value=None, visible=bool(choices)), session
+    choices = list(dict.fromkeys(c["label"] for c in session.citations))  # one choice per page
+    # the first cited page is chosen, so it is shown at once (choosing fires the page viewer)
+    sources = gr.update(choices=choices, value=choices[0] if choices else None, visible=bool(choices))
+    yield history, sources, session, understood_markdown(answer, session)
+
+
+def new_topic(session: Session | None):
+    """Drop the conversation: the next question stands alone."""
+    session = session or Session()
+    session.context = None
+    return session, ""
 
 
 def show_source(assistant: Assistant, label: str | None, session: Session | None):
     """The cited page as an image with the quote highlighted, plus a link to the PDF at that page."""
     if not label or not session:
         return None, ""
-    cite = next((c for c in session.citations if c["label"] == label), None)
-    if cite is None:
+    quoted = [c for c in session.citations if c["label"] == label]  # every sentence quoted from this page
+    if not quoted:
         return None, ""
+    cite = quoted[0]
     path = assistant.paper_path(cite["paper_id"])
-    quote = render.escape_md(cite["text"])
+    quote = "\n>\n> ".join(render.escape_md(c["text"]) for c in quoted)
     if path is None:
         return None, f"The file of this paper is no longer in the index folder.\n\n> {quote}"
     if path.suffix.lower() != ".pdf" or not cite["pdf_page"]:
         return None, f"**{render.escape_md(cite['source'])}**, item {render.escape_md(cite['item'] or '-')}\n\n> {quote}"
-    image = render_page(path, cite["pdf_page"], cite["text"])
+    image = render_page(path, cite["pdf_page"], [c["text"] for c in quoted])
     link = f"[Open the PDF at page {cite['pdf_page']}](/paper/{cite['paper_id']}#page={cite['pdf_page']})"
     return image, f"{link}\n\n> {quote}"
 
@@ -255,6 +279,18 @@ def register_rows(
     return out
 
 
+def timeline_markdown(assistant: Assistant, topic: str, council: str | None, committee: str | None) -> str:
+    """The Timeline tab: how a topic moved through meetings, each entry linked to its page."""
+    topic = (topic or "").strip()
+    if not topic:
+        raise user_error("Type a topic first, e.g. SEND transport.")
+    f = parse_filters(council, committee, "", "", None)
+    try:
+        return render.timeline_markdown(assistant.timeline(topic, f.council, f.committee))
+    except CouncilQAError as exc:
+        raise user_error(str(exc)) from None
+
+
 def build_ui(assistant: Assistant) -> gr.Blocks:
     """The Blocks app: chat with cited answers, sources with the page shown, filters, adding papers."""
     choices = assistant.filter_choices()
@@ -270,7 +306,10 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
                 with gr.Column(scale=3):
                     chatbot = gr.Chatbot(label="Answers", height=460, elem_id="chat", sanitize_html=True)
                     question = gr.Textbox(label="Question", placeholder="e.g. What was agreed on SEND transport?", elem_id="question")
-                    ask = gr.Button("Ask", variant="primary", elem_id="ask")
+                    with gr.Row():
+                        ask = gr.Button("Ask", variant="primary", elem_id="ask", scale=3)
+                        new = gr.Button("New topic", elem_id="new-topic", scale=1)
+                    understood = gr.Markdown(elem_id="understood")
                     gr.Examples(assistant.settings.ui.examples, inputs=question, label="Examples")
                 with gr.Column(scale=2):
                     with gr.Accordion("Filters", open=False):
@@ -303,6 +342,15 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             show.click(
                 lambda *a: register_rows(assistant, *a), [what, topic, r_committee, r_from, r_to, r_due], [table], api_name="register"
             )
+        with gr.Tab("Timeline"):
+            with gr.Row():
+                tl_topic = gr.Textbox(label="Topic", placeholder="e.g. SEND transport", elem_id="tl-topic", scale=3)
+                tl_council = gr.Dropdown([ANY, *choices["councils"]], value=ANY, label="Council", allow_custom_value=True)
+                tl_committee = gr.Dropdown([ANY, *choices["committees"]], value=ANY, label="Committee", allow_custom_value=True)
+            tl_show = gr.Button("Show the timeline", elem_id="tl-show")
+            tl_result = gr.Markdown(elem_id="tl-result")
+            tl_show.click(lambda *a: timeline_markdown(assistant, *a), [tl_topic, tl_council, tl_committee], [tl_result], api_name="timeline")
+            tl_topic.submit(lambda *a: timeline_markdown(assistant, *a), [tl_topic, tl_council, tl_committee], [tl_result], api_name=False)
         with gr.Tab("Add papers"):
             files = gr.File(
                 label="PDF, HTML, Markdown or text files",
@@ -315,7 +363,7 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
 
         pending = gr.State("")
         inputs = [pending, chatbot, session, council, committee, date_from, date_to, doc_type]
-        outputs = [chatbot, sources, session]
+        outputs = [chatbot, sources, session, understood]
 
         def on_ask(*args):
             yield from ask_stream(assistant, *args)
@@ -334,6 +382,7 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
                 raise user_error(str(exc)) from None
 
         gr.api(api_ask, api_name="ask")
+        new.click(new_topic, [session], [session, understood], api_name=False, queue=False)
         sources.change(lambda label, s: show_source(assistant, label, s), [sources, session], [page_image, page_note], api_name=False)
         def on_like(s: Session, data: gr.LikeData) -> None:
             save_feedback(assistant, s, data)

@@ -72,15 +72,53 @@ def test_question_answer_source_and_page_preview(page):
     assert "£900,000" in chat and "Page 2 (PDF page 6)" in chat
     source = page.locator("#sources label").first
     assert "Page 2 (PDF page 6)" in source.inner_text()
+    # the first cited page shows without a click
+    page.wait_for_selector("#page-preview img", timeout=60_000)
+    page.wait_for_function("document.querySelector('#page-note').innerText.includes('Open the PDF at page 6')")
     page.screenshot(path=str(SCREENSHOTS / "answer.png"), full_page=True)
     source.click()
-    page.wait_for_selector("#page-preview img", timeout=60_000)
     page.wait_for_function("document.querySelector('#page-note').innerText.includes('Open the PDF at page 6')")
     link = page.locator("#page-note a").first
     assert link.get_attribute("href").endswith("#page=6")
     page.screenshot(path=str(SCREENSHOTS / "page-preview.png"), full_page=True)
     pdf = page.request.get(page.base_url.rstrip("/") + link.get_attribute("href").split("#")[0])
     assert pdf.ok and pdf.body()[:4] == b"%PDF"
+
+
+def test_a_four_turn_conversation_keeps_its_topic_then_starts_a_new_one(page):
+    """A topic, "and in January?", "who presented it?", then a new topic: each answer right, cited, its page shown,
+    and the line under the question box saying how each follow-up was understood."""
+    turns = [
+        ("What was agreed on SEND transport?", "noted", "Page 8 (PDF page 12)", ""),
+        ("and in January?", "January 2026", "Page 65 (PDF page 69)", "Understood as: SEND transport · Leicester City Council"),
+        ("who presented it?", "Strategic Director of Social Care and Education", "Page 8 (PDF page 12)", "Understood as: SEND transport"),
+        ("What saving did adventure playgrounds deliver this year?", "£400,000", "Page 2 (PDF page 6)", ""),
+    ]
+    for n, (question, expect, cited, understood) in enumerate(turns, 1):
+        _ask(page, question, expect)
+        labels = page.locator("#sources label").all_inner_texts()
+        assert any(cited in label for label in labels), (question, labels)
+        assert len(labels) == len(set(labels)), labels  # one source per page
+        line = page.inner_text("#understood")
+        if understood:
+            assert line.startswith(understood), (question, line)
+        else:
+            assert "Understood as" not in line, (question, line)
+        pdf_page = cited.split("PDF page ")[1].rstrip(")")
+        page.wait_for_function(f"document.querySelector('#page-note').innerText.includes('Open the PDF at page {pdf_page}')", timeout=60_000)
+        page.wait_for_selector("#page-preview img", timeout=60_000)
+        page.wait_for_selector("#page-preview .pending", state="detached", timeout=60_000)
+        page.screenshot(path=str(SCREENSHOTS / f"conversation-{n}.png"), full_page=True)
+    assert "January" not in page.inner_text("#understood")
+
+
+def test_new_topic_drops_the_conversation(page):
+    _ask(page, "What was agreed on SEND transport?", "noted")
+    assert "SEND transport" in page.inner_text("#understood")  # what the next question would inherit
+    page.click("#new-topic")
+    page.wait_for_function("document.querySelector('#understood').innerText.trim() === ''")
+    _ask(page, "and in January?", "")
+    assert "Understood as" not in page.inner_text("#understood")
 
 
 def test_uploaded_paper_with_script_shows_as_text(page, tmp_path):
@@ -148,3 +186,19 @@ def test_actions_tab_shows_a_promise_taken_up_by_a_later_agenda(page):
     later = page.locator("#register a", has_text="CHILDREN SEEKING SAFETY").first
     assert later.get_attribute("href").endswith("#page=3")  # the 28 Oct agenda's item 8, in the pack
     page.screenshot(path=str(SCREENSHOTS / "actions.png"), full_page=True)
+
+
+def test_timeline_tab_lists_send_transport_from_september_to_january_with_page_links(page):
+    page.click("button[role=tab]:has-text('Timeline')")
+    page.fill("#tl-topic textarea", "SEND transport")
+    page.click("#tl-show")
+    page.wait_for_function("document.querySelector('#tl-result').innerText.includes('Due January 2026')", timeout=60_000)
+    text = page.inner_text("#tl-result")
+    order = [text.index(s) for s in ("23 Sep 2025", "28 Oct 2025", "Due January 2026")]
+    assert order == sorted(order), text
+    assert "the latest decision, in force" in text and "AGREED: That the report is noted." in text
+    links = [a.get_attribute("href") for a in page.locator("#tl-result a").all()]
+    assert any(h.endswith("#page=12") for h in links) and any(h.endswith("#page=69") for h in links)
+    page.screenshot(path=str(SCREENSHOTS / "timeline.png"), full_page=True)
+    pdf = page.request.get(page.base_url.rstrip("/") + links[0].split("#")[0])
+    assert pdf.ok and pdf.body()[:4] == b"%PDF"

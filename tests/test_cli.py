@@ -9,7 +9,7 @@ from qa.cli import cli
 
 from .conftest import FIXTURES
 
-ASK_KEYS = {"question", "answer", "abstained", "notice", "citations", "retrieved", "latency_s", "mode", "verified", "removed"}
+ASK_KEYS = {"question", "answer", "abstained", "notice", "citations", "retrieved", "latency_s", "mode", "verified", "removed", "understood", "context"}
 CITATION_KEYS = {"n", "source", "title", "council", "committee", "meeting_date", "item", "page", "pdf_page", "text"}
 RETRIEVED_KEYS = {"source", "page", "pdf_page", "meeting_date", "item", "text", "score"}
 

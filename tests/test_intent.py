@@ -5,7 +5,24 @@ from datetime import date
 import pytest
 
 from index.types import DocType
-from qa.intent import COMMITMENT, DATE, DECISION, FIGURE, PERSON, PLACE, REASON, VOTE, DateHint, date_hints, parse
+from qa.intent import (
+    COMMITMENT,
+    DATE,
+    DECISION,
+    FIGURE,
+    PERSON,
+    PLACE,
+    REASON,
+    VOTE,
+    Context,
+    DateHint,
+    committee_patterns,
+    context_after,
+    date_hints,
+    follow_up,
+    parse,
+    topic_words,
+)
 
 
 @pytest.mark.parametrize(
@@ -209,3 +226,107 @@ def test_the_years_a_question_asks_about_beyond_the_meetings_it_names():
     assert parse("What was agreed at the September 2025 meeting?").years == set()
     i = parse("What rate did Limerick set for 2023, and who proposed it?")
     assert [p.years for p in i.parts] == [{2023}, {2023}]  # a part is about the years the whole names
+
+
+COMMITTEES = ["Cabinet", "County Council", "Children, Young People and Education Scrutiny Commission", "Economic Strategic Policy Committee"]
+
+
+@pytest.mark.parametrize(
+    "question, named",
+    [
+        ("What did the Cabinet decide on Family Hubs?", ("Cabinet",)),
+        ("What did the Children, Young People and Education Scrutiny Commission note?", ("Children, Young People and Education Scrutiny Commission",)),
+        ("What did the Children, Young People and Education commission hear?", ("Children, Young People and Education Scrutiny Commission",)),
+        ("What did CYPE Scrutiny Commission note?", ("Children, Young People and Education Scrutiny Commission",)),
+        ("What did CYPE say?", ("Children, Young People and Education Scrutiny Commission",)),
+        ("What did the Economic SPC discuss?", ()),  # "SPC" is not the committee's acronym: "Economic" alone is one word
+        ("What was agreed on SEND transport?", ()),
+        ("Was the cabinetry budget agreed?", ()),  # a word containing a name is not the name
+    ],
+)
+def test_the_committees_a_question_names_of_those_indexed(question, named):
+    assert parse(question, committees=COMMITTEES).committees == named
+    assert parse(question).committees == ()  # none indexed: none named
+
+
+def test_a_committee_acronym_is_matched_only_in_capitals():
+    rx = committee_patterns(frozenset(COMMITTEES))["Children, Young People and Education Scrutiny Commission"]
+    assert rx.search("did CYPE agree")
+    assert not rx.search("did cype agree")
+
+
+@pytest.mark.parametrize(
+    "question, topic",
+    [
+        ("What was agreed on SEND transport?", "SEND transport"),
+        ("and in January?", ""),
+        ("who presented it?", ""),
+        ("What did the Cabinet decide about Family Hubs?", "Family Hubs"),
+        ("How many children arrived via the National Transfer Scheme?", "children arrived via National Transfer Scheme"),
+        ("What was said at the 28 October 2025 meeting?", ""),
+    ],
+)
+def test_what_a_question_is_about_in_its_own_words(question, topic):
+    assert topic_words(question, committees=COMMITTEES) == topic
+
+
+SEND = Context(
+    topic="SEND transport",
+    councils=("Leicester City Council",),
+    committees=("Children, Young People and Education Scrutiny Commission",),
+)
+
+
+def test_a_follow_up_that_goes_on_inherits_topic_council_committee_and_asks_its_own_month():
+    i = follow_up(parse("and in January?"), SEND)
+    assert i.follows == "SEND transport"
+    assert i.question == "and in January? (SEND transport)"  # searched and matched with the topic's words
+    assert "SEND transport" in i.keywords
+    assert i.councils == SEND.councils and i.committees == SEND.committees
+    assert [(h.month, h.year) for h in i.dates] == [(1, None)]
+
+
+def test_a_follow_up_saying_it_inherits_the_topic_but_not_a_month_the_last_question_searched():
+    after_january = context_after(follow_up(parse("and in January?"), SEND), SEND.councils, SEND.committees)
+    assert after_january.topic == "SEND transport"  # still the conversation's topic, not "January"
+    assert after_january.describe() == "SEND transport · Leicester City Council · Children, Young People and Education Scrutiny Commission · January"
+    i = follow_up(parse("who presented it?"), after_january)
+    assert i.follows == "SEND transport" and i.dates == ()
+
+
+def test_a_follow_up_saying_it_keeps_a_meeting_named_by_its_day():
+    day = context_after(parse("What was agreed on SEND transport on 23 September 2025?"), SEND.councils, SEND.committees)
+    assert day.day_named
+    i = follow_up(parse("who presented it?"), day)
+    assert [(h.day, h.month, h.year) for h in i.dates] == [(23, 9, 2025)]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What saving did adventure playgrounds deliver this year?",
+        "How many children arrived via the National Transfer Scheme?",
+        "Where was the youth justice plan approved?",
+    ],
+)
+def test_a_question_with_a_topic_of_its_own_starts_a_new_one(question):
+    intent = parse(question)
+    assert follow_up(intent, SEND) == intent
+
+
+def test_a_question_of_its_own_council_or_committee_keeps_them_in_a_follow_up():
+    i = follow_up(parse("and what did the Cabinet say?", committees=COMMITTEES), SEND)
+    assert i.follows == "SEND transport" and i.committees == ("Cabinet",) and i.councils == SEND.councils
+
+
+def test_without_a_conversation_a_question_stands_alone():
+    intent = parse("who presented it?")
+    assert follow_up(intent, None) == intent
+    assert follow_up(intent, Context()) == intent
+
+
+def test_the_conversation_survives_a_round_trip_as_json():
+    import json
+
+    c = Context(topic="SEND transport", councils=("Leicester City Council",), dates=(DateHint(23, 9, 2025),), day_named=True)
+    assert Context.from_dict(json.loads(json.dumps(c.to_dict()))) == c

@@ -71,3 +71,86 @@ def test_a_part_the_whole_questions_passages_miss_is_answered_from_its_own_searc
     assert all(c.verified for c in a.citations)
     retrieved = {h.chunk.id for h in a.hits}
     assert all(c.chunk_id in retrieved for c in a.citations)  # the part's own passages are listed as retrieved
+
+
+def test_a_scripted_conversation_keeps_its_topic_until_a_new_one(leicester):
+    """Four turns as a councillor asks them: a topic, "and in January?", "who presented it?", then a new topic."""
+    first = leicester.ask("What was agreed on SEND transport?")
+    assert "noted" in first.text and first.citations[0].item.startswith("173")
+    assert first.understood == ""  # a question standing alone is shown as asked
+    assert first.context.topic == "SEND transport"
+    assert first.context.committees == ("Children, Young People and Education Scrutiny Commission",)
+
+    january = leicester.ask("and in January?", context=first.context)
+    assert january.question == "and in January?"  # as typed; how it was read is `understood`
+    assert january.understood.startswith("SEND transport · Leicester City Council") and january.understood.endswith("January")
+    assert "January 2026" in january.text and "SEND Transport" in january.text
+    due = next(c for c in january.citations if "January 2026" in c.text)
+    assert (due.meeting_date.isoformat(), due.page, due.pdf_page) == ("2025-10-28", "65", 69)
+
+    who = leicester.ask("who presented it?", context=january.context)
+    assert who.understood.startswith("SEND transport") and "January" not in who.understood
+    assert "Strategic Director of Social Care and Education" in who.text
+    assert who.citations[0].item.startswith("173") and who.citations[0].page == "8"
+
+    new = leicester.ask("What saving did adventure playgrounds deliver this year?", context=who.context)
+    assert new.understood == ""  # a topic of its own: nothing inherited
+    assert "£400,000" in new.text and new.citations[0].page == "2"
+    assert new.context.topic.startswith("saving adventure playgrounds")
+    assert all(c.verified for a in (first, january, who, new) for c in a.citations)
+
+
+def test_no_answer_shows_two_sources_for_one_page(leicester):
+    """Sentences quoted from one page share its number: one source per page, each sentence quoted under it."""
+    from qa import render
+
+    questions = [q.question for q in load_questions(ROOT / "eval" / "smoke.jsonl")]
+    questions += ["What were the pressures on the children's services budget?"]  # three sentences of one page
+    merged = 0
+    for q in questions:
+        a = leicester.ask(q)
+        numbers = {}
+        for c in a.citations:
+            assert numbers.setdefault((c.paper_id, c.page_index), c.n) == c.n, q
+        assert len(set(numbers.values())) == len(numbers), q  # and one page per number
+        shown = render.sources_markdown(a)
+        assert shown.count("\n- ") == len(numbers), q
+        merged += len(a.citations) - len(numbers)
+    assert merged >= 2  # the check above met quotes that share a page
+
+
+def test_the_send_transport_timeline_runs_from_september_through_october_to_january(leicester):
+    from qa.timeline import AGENDA, DECIDED, DUE, PROMISED
+
+    t = leicester.timeline("SEND transport")
+    when = [t.when(e) for e in t.entries]
+    assert when == sorted(when)  # in date order, due months by the month they are due
+    agenda = [e for e in t.entries if e.kind == AGENDA]
+    assert [(e.meeting_date.isoformat(), e.item, e.page) for e in agenda] == [("2025-09-23", "173. SEND TRANSPORT UPDATE", "8")]
+    decided = [e for e in t.entries if e.kind == DECIDED]
+    assert [(e.meeting_date.isoformat(), e.status, e.in_force, e.page) for e in decided] == [("2025-09-23", "noted", True, "8")]
+    october = [e for e in t.entries if e.kind == PROMISED and e.meeting_date.isoformat() == "2025-10-28"]
+    assert any("white papers are released" in e.text and e.page == "64" for e in october)
+    due = [e for e in t.entries if e.kind == DUE]
+    assert due and all(e.due == "2026-01" for e in due) and t.entries[-1].kind == DUE
+    assert any("outstanding 200 children in January 2026" in e.text and (e.page, e.pdf_page) == ("65", 69) for e in due)
+    assert all(e.status.startswith("due") for e in due)  # no papers after January 2026 are indexed: still due
+    for e in t.entries:  # every entry's page holds what it quotes
+        assert e.pdf_page and e.paper_id
+    assert leicester.timeline("SEND transport", committee="Cabinet").entries == []
+    assert leicester.timeline("dragon parking").entries == []
+
+
+def test_qa_timeline_prints_the_meetings_in_order_with_pages(leicester):
+    from click.testing import CliRunner
+
+    from qa.cli import cli
+
+    out = CliRunner().invoke(cli, ["--data-dir", str(leicester.settings.data_dir), "timeline", "SEND transport"])
+    assert out.exit_code == 0, out.output
+    text = out.output
+    positions = [text.index(s) for s in ("23 Sep 2025 · Leicester City Council", "28 Oct 2025 · Leicester City Council", "Due January 2026")]
+    assert positions == sorted(positions)
+    assert "decided (noted) — the latest decision, in force" in text and "page 65 (PDF page 69)" in text
+    data = json.loads(CliRunner().invoke(cli, ["--data-dir", str(leicester.settings.data_dir), "timeline", "SEND transport", "--json"]).stdout)
+    assert data["topic"] == "SEND transport" and data["entries"][0]["kind"] == "on the agenda"

@@ -221,7 +221,7 @@ def test_ask_what_was_agreed_uses_the_register_and_cites_the_decision_page(leice
 
 
 def test_subject_of_a_commitment_and_matching_item_titles():
-    from qa.followup import _about, _terms, body_key, subject_terms
+    from qa.followup import _about, body_key, content_terms, subject_terms
 
     assert body_key("Kent County Council", "County Council (full council)") == body_key("Kent County Council", "County Council")
     assert body_key("Kent County Council", "") is None  # an unknown committee is no committee's
@@ -229,8 +229,8 @@ def test_subject_of_a_commitment_and_matching_item_titles():
 
     subject = subject_terms("Looked after children seeking safety would be added to the work programme")
     assert {"child", "seek", "safety"} <= subject
-    assert _about(subject, _terms("CHILDREN SEEKING SAFETY"))
-    assert not _about(subject_terms("The Corporate Risk Register was due to be presented"), _terms("Budget Risks Register 2025-26"))
+    assert _about(subject, content_terms("CHILDREN SEEKING SAFETY"))
+    assert not _about(subject_terms("The Corporate Risk Register was due to be presented"), content_terms("Budget Risks Register 2025-26"))
     assert subject_terms("It would first be reconsidered by the next meeting") == set()  # no subject: nothing to match
 
 
@@ -579,3 +579,41 @@ def test_a_vote_on_an_amendment_that_became_the_motion_is_the_result_and_from_th
     answer = a.ask("At the special meeting on the eviction ban in April 2023, which motion was carried and what was the vote?")
     assert "**(25)**" in answer.text and "**(11)**" in answer.text and "Amended Motion proposed by Councillor J. Sheahan" in answer.text, answer.text
     assert all(c.verified for c in answer.citations)
+
+
+def test_a_timeline_entry_is_about_a_topic_only_when_it_names_all_of_it():
+    from qa.followup import content_terms
+    from qa.timeline import about, due_date, titled
+
+    send = content_terms("SEND transport")
+    assert titled(send, "173. SEND TRANSPORT UPDATE")
+    assert not titled(send, "Home to school transport and SEND strategy review 2025-2030 consultation outcomes")  # a passing mention
+    assert not titled(send, "Transport Strategy")
+    assert about(send, "SEND TRANSPORT UPDATE", "AGREED: That the report is noted.")
+    assert not about(send, "Children's Services Finances", "Transport costs rose.")
+    assert not about(set(), "anything")
+    assert due_date("2026-01") == date(2026, 1, 1) and due_date("2026-01-15") == date(2026, 1, 15)
+    assert due_date(None) is None and due_date("soon") is None
+
+
+def test_a_commitment_is_due_taken_up_or_overdue_as_far_as_the_papers_tell():
+    from index.records import Record
+    from index.store import StoredRecord
+    from qa.followup import NO_LATER, ON_AGENDA, OPEN, AgendaItem, FollowUp
+    from qa.timeline import DUE, PROMISED, build, commitment_status
+
+    def promise(due, follow_up):
+        rec = Record("commitment", "Bus lane report to come back in January 2025.", item="4", item_title="Bus lanes",
+                     meeting_date=date(2024, 11, 5), pdf_page=3, label="1", due=due)
+        return StoredRecord("p", 1, rec, "t.pdf", "Testshire County Council", "Cabinet", follow_up)
+
+    later = AgendaItem("Testshire County Council", "Cabinet", date(2025, 1, 14), "u.pdf", "q", "7", "Bus lanes", 2, "2")
+    assert commitment_status(promise("2025-01", FollowUp(ON_AGENDA, later, date(2025, 1, 14))), date(2025, 3, 1)) == "on a later agenda: 2025-01-14 7. Bus lanes"
+    assert commitment_status(promise("2025-01", FollowUp(OPEN, None, date(2025, 1, 14))), date(2025, 3, 1)).startswith("overdue")
+    assert commitment_status(promise("2025-01", FollowUp(OPEN, None, date(2025, 1, 14))), date(2025, 1, 20)).startswith("due")  # met only within the month
+    assert commitment_status(promise("2025-01", FollowUp(NO_LATER)), None) == f"due; {NO_LATER}"
+
+    t = build("bus lanes", [], [promise("2025-01", FollowUp(OPEN, None, date(2025, 1, 14)))], lambda council, committee: date(2025, 3, 1))
+    assert [e.kind for e in t.entries] == [PROMISED, DUE] and t.entries[1].status.startswith("overdue")
+    assert build("bus lanes", [], [promise(None, None)], lambda *_: None).entries[0].kind == PROMISED  # no due month: no due entry
+    assert build("bus lanes", [], [promise("2025-01", None)], lambda *_: None, council="Kent").entries == []  # another council's

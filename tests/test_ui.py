@@ -23,16 +23,53 @@ def test_ask_handler_streams_then_lists_sources(assistant):
 
     steps = list(ask_stream(assistant, "How much would withdrawing route 7 save?", [], Session(), "Any", "Any", "", "", "Any"))
     assert steps[0][0][-1]["content"] == "Searching the papers…"
-    history, sources, session = steps[-1]
+    history, sources, session, understood = steps[-1]
     assert "£120,000" in history[-1]["content"] and "**Sources**" in history[-1]["content"]
     assert sources["choices"] and "Page 1 (PDF page 2)" in sources["choices"][0]
+    assert sources["value"] == sources["choices"][0]  # the first cited page is chosen, so it shows without a click
     assert session.citations[0]["pdf_page"] == 2
+    assert understood.startswith("Next question follows on from: ")  # a question standing alone: nothing inherited
+
+
+def test_the_chat_is_a_conversation_until_new_topic(assistant):
+    from qa.ui import Session, ask_stream, new_topic
+
+    session = Session()
+    history, _, session, understood = _final(ask_stream(assistant, "What was agreed about the cycle lanes?", [], session, "Any", "Any", "", "", "Any"))
+    assert "Southgate" in history[-1]["content"] and session.context.topic == "cycle lanes"
+    history, _, session, understood = _final(ask_stream(assistant, "and how much did it cost?", history, session, "Any", "Any", "", "", "Any"))
+    assert understood.startswith("**Understood as:** cycle lanes")
+    assert "£2.4m" in history[-1]["content"]
+    session, understood = new_topic(session)
+    assert session.context is None and understood == ""
+    history, _, session, understood = _final(ask_stream(assistant, "and how much did it cost?", history, session, "Any", "Any", "", "", "Any"))
+    assert "Understood as" not in understood  # asked alone, it has no topic to inherit
+
+
+def test_answers_read_as_a_list_without_the_papers_bullets_and_one_source_per_page():
+    from datetime import date
+
+    from qa import render
+    from qa.types import Answer, Citation
+
+    def cite(n, text, page):
+        return Citation(n, f"c{page}", "p", "a.pdf", "Budget report", "Testshire County Council", "Cabinet", date(2025, 9, 23), "5", str(page), page + 4, text, True, page_index=page + 3)
+
+    quotes = ["• The lane cost £2.4m to build.", "Usage had doubled.", "The scheme is extended."]
+    a = Answer("q", f"{quotes[0]} [1] {quotes[1]} [1] {quotes[2]} [2]", [cite(1, quotes[0], 1), cite(1, quotes[1], 1), cite(2, quotes[2], 2)], [])
+    assert render.answer_markdown(a).splitlines() == ["- The lane cost £2.4m to build. \\[1\\]", "- Usage had doubled. \\[1\\]", "- The scheme is extended. \\[2\\]"]
+    assert render.sources_markdown(a).count("\n- ") == 2  # one source per page
+    assert "[1] Budget report — Testshire County Council · Cabinet · 23 Sep 2025 · item 5 · Page 1 (PDF page 5)" in render.sources_markdown(a).replace("\\", "")
+    text = render.sources_text(a)
+    assert text.count("[1] ") == 1 and '"• The lane cost £2.4m to build."' in text  # the quote itself stays verbatim
+    assert render.readable("It was noted that: · The lane cost £2.4m.  • Usage doubled") == "It was noted that: The lane cost £2.4m. Usage doubled"
+    assert render.readable("2·5 and a-b") == "2·5 and a-b"  # a glyph inside a word or figure is kept
 
 
 def test_show_source_renders_the_cited_page_with_a_pdf_link(assistant):
     from qa.ui import Session, ask_stream, show_source
 
-    _, _, session = _final(ask_stream(assistant, "How much would withdrawing route 7 save?", [], Session(), "Any", "Any", "", "", "Any"))
+    _, _, session, _ = _final(ask_stream(assistant, "How much would withdrawing route 7 save?", [], Session(), "Any", "Any", "", "", "Any"))
     image, note = show_source(assistant, session.citations[0]["label"], session)
     assert image is not None and image.size[0] > 500
     assert f"/paper/{session.citations[0]['paper_id']}#page=2" in note
@@ -55,7 +92,7 @@ def test_filters_from_widgets_and_bad_dates(assistant):
 def test_paper_html_is_shown_as_text_never_rendered(assistant):
     from qa.ui import Session, ask_stream
 
-    history, _, session = _final(
+    history, _, session, _ = _final(
         ask_stream(assistant, "What statement did a resident submit that was read out?", [], Session(), "Any", "Any", "", "", "Any")
     )
     shown = history[-1]["content"]
@@ -65,7 +102,7 @@ def test_paper_html_is_shown_as_text_never_rendered(assistant):
 def test_feedback_is_saved_with_question_answer_and_citations(assistant):
     from qa.ui import Session, ask_stream, save_feedback
 
-    history, _, session = _final(ask_stream(assistant, "How much would withdrawing route 7 save?", [], Session(), "Any", "Any", "", "", "Any"))
+    history, _, session, _ = _final(ask_stream(assistant, "How much would withdrawing route 7 save?", [], Session(), "Any", "Any", "", "", "Any"))
 
     class Like:
         index = len(history) - 1
