@@ -23,6 +23,7 @@ from index.motions import is_closure, is_outcome, is_vote_call, vote_block, vote
 from index.store import IndexStore, StoredRecord
 
 from . import answer as answer_mod
+from . import timeline
 from .answer import Candidates, Ranker, Scored, Sentence, VectorCache, key_share
 from .cite import abstain, build_answer, quote_on_page
 from .config import AnswerSettings
@@ -74,7 +75,11 @@ class Answerers:
                 answer = abstain(intent.question, hits)
                 answer.notice = "; ".join(n for n in (claims.notice if claims else "", answer.notice) if n)
                 return answer
-            return build_answer(intent.question, [*hits, *claims.passages], claims.sentences, self.store, with_context=claims.context)
+            answer = build_answer(intent.question, [*hits, *claims.passages], claims.sentences, self.store, with_context=claims.context)
+            later = self.later_decision(intent, answer)
+            if later:
+                answer.notice = "; ".join(n for n in (answer.notice, later) if n)
+            return answer
         found = self.part_claims(intent, hits, pool, part_hits)
         min_score, *_, min_part = self._thresholds()
         if min_part < min_score and any(_answered(c) for c in found) and not all(_answered(c) for c in found):
@@ -99,6 +104,25 @@ class Answerers:
         if unanswered and not answer.abstained:
             answer.notice = "; ".join(n for n in ("the papers don't answer: " + "; ".join(unanswered), answer.notice) if n)
         return answer
+
+    def later_decision(self, intent: Intent, answer: Answer) -> str:
+        """For "what was agreed", a later decision of the same council on the same topic (`timeline`'s rule: its item
+        title or text names every word of the topic), said in the notice so nobody takes a superseded decision for
+        the one in force: "a later meeting also decided on this: 13 Mar 2025, Full Council, item 300 (page 9)"."""
+        if DECISION not in intent.asks or answer.abstained or not answer.citations or not intent.topic:
+            return ""
+        first = answer.citations[0]
+        cited = max((c.meeting_date for c in answer.citations if c.meeting_date), default=None)
+        if cited is None:
+            return ""
+        t = timeline.build(intent.topic, [], self.register.list("decision", limit=10**6), lambda *_: None)
+        later = [e for e in t.entries if e.kind == timeline.DECIDED and e.meeting_date and e.meeting_date > cited and e.council == first.council]
+        if not later:
+            return ""
+        e = later[-1]
+        where = ", ".join(x for x in (e.meeting_date.strftime("%d %b %Y").lstrip("0"), e.committee, f"item {e.item}" if e.item else "",
+                                      f"page {e.page}" if e.page else (f"PDF page {e.pdf_page}" if e.pdf_page else "")) if x)
+        return f"a later meeting also decided on this: {where} (qa timeline \"{intent.topic}\" lists them all)"
 
     def part_claims(self, intent: Intent, hits: list[Hit], pool: Candidates, part_hits=None, floor: float | None = None) -> list[Claims | None]:
         """Each part's claims (see `part`). A quote that two parts would both take goes to the part whose own key

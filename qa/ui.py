@@ -226,57 +226,102 @@ def current_choices(assistant: Assistant) -> tuple:
     )
 
 
+# the register's table in the page's own font and size (Gradio's default is a small monospace)
+CSS = """
+#register table, #register td, #register th, #register .cell-wrap, #register span { font-family: var(--font) !important; font-size: var(--text-md) !important; }
+"""
+
 REGISTER_COLUMNS = ["Meeting", "Committee", "Item", "Kind / due", "Text", "Votes, or who and later papers", "Page"]
 
 
-def register_rows(
+def register_records(
     assistant: Assistant, what: str, topic: str, committee: str | None, date_from: str, date_to: str, due_before: str = ""
-) -> list[list[str]]:
-    """Decisions or actions as table rows; each row links to its cited page (PDF) or names its item (web page).
-    Actions can be limited to those due before a date (an action with no date given is then left out)."""
+) -> list:
+    """The register's decisions or actions the widgets ask for; actions can be limited to those due before a date
+    (an action with no date given is then left out)."""
     from .register import RecordFilters
 
     f = parse_filters(None, committee, date_from, date_to, None)
     due = as_date(due_before, "Due before") if what != "Decisions" else None
     filters = RecordFilters(committee=f.committee, date_from=f.date_from, date_to=f.date_to, due_before=due)
     try:
-        rows = (assistant.decisions if what == "Decisions" else assistant.actions)((topic or "").strip() or None, filters, 200)
+        return (assistant.decisions if what == "Decisions" else assistant.actions)((topic or "").strip() or None, filters, 200)
     except CouncilQAError as exc:
         raise user_error(str(exc)) from None
-    out = []
-    for r in rows:
-        rec = r.record
-        if rec.type == "decision":
-            extra = ", ".join(f"{k} {v}" for k, v in rec.votes.items()) if rec.votes else ""
-            if rec.mover:
-                extra = f"moved {rec.mover}, seconded {rec.seconder}" + (f"; {extra}" if extra else "")
-            kind = rec.kind
-        else:
-            kind = f"due {rec.due}" if rec.due else "no date given"
-            extra = render.escape_md(rec.who or "")
-            fu = r.follow_up
-            if fu is not None:
-                status = fu.status
-                if fu.item is not None:
-                    it = fu.item
-                    target = f"/paper/{it.paper_id}#page={it.pdf_page}" if it.pdf_page else None
-                    label = render.escape_md(f"{it.meeting_date.isoformat()} item {it.item} {it.title}".replace("item  ", ""))
-                    status = f"{fu.status}: [{label}]({target})" if target else f"{fu.status}: {label}"
-                extra = f"{extra}; {status}" if extra else status
-        where = render.page_name(rec.label, rec.pdf_page)
-        link = f"[{where}](/paper/{r.paper_id}#page={rec.pdf_page})" if rec.pdf_page else render.escape_md(r.source)
-        out.append(
-            [
-                rec.meeting_date.isoformat() if rec.meeting_date else "",
-                render.escape_md(r.committee),
-                render.escape_md(item_name(rec.item, rec.item_title)),
-                kind,
-                render.escape_md(rec.text),
-                extra if rec.type == "commitment" else render.escape_md(extra),
-                link,
-            ]
-        )
-    return out
+
+
+def _record_cells(r) -> tuple[str, str, str]:
+    """A record's kind (or due month), its votes or who and later papers (plain text), and where it stands."""
+    rec = r.record
+    if rec.type == "decision":
+        extra = ", ".join(f"{k} {v}" for k, v in rec.votes.items()) if rec.votes else ""
+        if rec.mover:
+            extra = f"moved {rec.mover}, seconded {rec.seconder}" + (f"; {extra}" if extra else "")
+        return rec.kind, extra, render.page_name(rec.label, rec.pdf_page)
+    later = render.follow_up_line(r) if r.follow_up is not None else ""
+    extra = "; ".join(x for x in (rec.who or "", later) if x)
+    return (f"due {rec.due}" if rec.due else "no date given"), extra, render.page_name(rec.label, rec.pdf_page)
+
+
+def register_rows(
+    assistant: Assistant, what: str, topic: str, committee: str | None, date_from: str, date_to: str, due_before: str = ""
+) -> list[list[str]]:
+    """Decisions or actions as table rows; every row links to its paper: a PDF at its cited page, web-page minutes
+    (shown as text) by the minute's item."""
+    return [register_row(r) for r in register_records(assistant, what, topic, committee, date_from, date_to, due_before)]
+
+
+def register_row(r) -> list[str]:
+    rec = r.record
+    kind, extra, where = _record_cells(r)
+    if rec.type == "commitment" and r.follow_up is not None and r.follow_up.item is not None:
+        it = r.follow_up.item  # the later item is a link too
+        label = render.escape_md(f"{it.meeting_date.isoformat()} {item_name(it.item, it.title)}")
+        target = f"/paper/{it.paper_id}" + (f"#page={it.pdf_page}" if it.pdf_page else "")
+        who = render.escape_md(rec.who or "")
+        extra = "; ".join(x for x in (who, f"{r.follow_up.status}: [{label}]({target})") if x)
+    else:
+        extra = render.escape_md(extra)
+    if rec.pdf_page:
+        link = f"[{where}](/paper/{r.paper_id}#page={rec.pdf_page})"
+    else:
+        link = f"[{render.escape_md(('minute ' + rec.item) if rec.item else 'web page')} (web page)](/paper/{r.paper_id})"
+    return [
+        rec.meeting_date.isoformat() if rec.meeting_date else "",
+        render.escape_md(r.committee),
+        render.escape_md(item_name(rec.item, rec.item_title)),
+        kind,
+        render.escape_md(rec.text),
+        extra,
+        link,
+    ]
+
+
+CSV_COLUMNS = ["meeting_date", "council", "committee", "item", "kind_or_due", "text", "votes_or_who_and_later_papers", "source", "page", "pdf_page"]
+
+
+def register_csv(records: list, path: Path) -> Path:
+    """The rows shown, as a CSV file (plain text, the quotes verbatim) for a spreadsheet."""
+    import csv
+
+    with path.open("w", newline="", encoding="utf-8-sig") as fh:  # the BOM makes Excel read UTF-8
+        w = csv.writer(fh)
+        w.writerow(CSV_COLUMNS)
+        for r in records:
+            rec = r.record
+            kind, extra, _ = _record_cells(r)
+            w.writerow([rec.meeting_date.isoformat() if rec.meeting_date else "", r.council, r.committee, item_name(rec.item, rec.item_title),
+                        kind, rec.text, extra, r.source, rec.label or "", rec.pdf_page or ""])
+    return path
+
+
+def register_view(assistant: Assistant, what: str, *args):
+    """The Decisions & actions tab: the table's rows and a CSV of the same rows to download."""
+    import tempfile
+
+    records = register_records(assistant, what, *args)
+    out = Path(tempfile.mkdtemp(prefix="councilqa-")) / f"{what.lower()}.csv"
+    return [register_row(r) for r in records], gr.update(value=str(register_csv(records, out)), visible=bool(records))
 
 
 def timeline_markdown(assistant: Assistant, topic: str, council: str | None, committee: str | None) -> str:
@@ -337,10 +382,13 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
                 interactive=False,
                 wrap=True,
                 column_widths=["9%", "13%", "14%", "8%", "36%", "10%", "10%"],
+                max_height=1600,  # 15 and more rows in view, not three in a scroll box
+                show_search="search",
                 elem_id="register",
             )
+            csv_file = gr.DownloadButton("Download these rows as CSV", visible=False, elem_id="r-csv")
             show.click(
-                lambda *a: register_rows(assistant, *a), [what, topic, r_committee, r_from, r_to, r_due], [table], api_name="register"
+                lambda *a: register_view(assistant, *a), [what, topic, r_committee, r_from, r_to, r_due], [table, csv_file], api_name="register"
             )
         with gr.Tab("Timeline"):
             with gr.Row():
@@ -414,7 +462,7 @@ def build_app(assistant: Assistant):
     demo = build_ui(assistant)
     # the Assistant is shared by these threads (its caches and Chroma calls are locked)
     demo.queue(default_concurrency_limit=assistant.settings.ui.concurrency or os.cpu_count() or 1)
-    return gr.mount_gradio_app(app, demo, path="/")
+    return gr.mount_gradio_app(app, demo, path="/", css=CSS)
 
 
 def serve(assistant: Assistant, host: str, port: int) -> None:

@@ -175,6 +175,28 @@ def test_decisions_tab_lists_minute_173_with_a_page_link(page):
     page.screenshot(path=str(SCREENSHOTS / "decisions.png"), full_page=True)
 
 
+def test_the_whole_register_shows_in_a_readable_font_sorts_and_downloads(page):
+    page.click("button[role=tab]:has-text('Decisions & actions')")
+    page.click("#r-show")
+    page.wait_for_selector("#r-csv", state="visible", timeout=120_000)
+    font = page.evaluate("getComputedStyle(document.querySelector('#register td')).fontFamily")
+    assert "mono" not in font.lower(), font  # the page's font, not a typewriter's
+    hrefs = [a.get_attribute("href") for a in page.locator("#register a").all()]
+    assert len(hrefs) >= 14 and all(h.startswith("/paper/") for h in hrefs)  # every row a link, web-page minutes too
+    box = page.locator("#register").bounding_box()
+    assert box["height"] > 900  # rows in view, not three in a scroll box
+    header = page.locator("#register thead th").first
+    header.hover()
+    header.locator("button.cell-menu-button").click(force=True)
+    page.get_by_text("Sort descending").first.wait_for(timeout=10_000)  # each column sorts
+    page.keyboard.press("Escape")
+    with page.expect_download() as download:
+        page.click("#r-csv")
+    lines = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("meeting_date,council,committee,item") and len(lines) - 1 >= 13  # every decision of the sample
+    page.screenshot(path=str(SCREENSHOTS / "register.png"), full_page=True)
+
+
 def test_actions_tab_shows_a_promise_taken_up_by_a_later_agenda(page):
     page.click("button[role=tab]:has-text('Decisions & actions')")
     page.locator("#r-what label", has_text="Actions").click()

@@ -617,3 +617,53 @@ def test_a_commitment_is_due_taken_up_or_overdue_as_far_as_the_papers_tell():
     assert [e.kind for e in t.entries] == [PROMISED, DUE] and t.entries[1].status.startswith("overdue")
     assert build("bus lanes", [], [promise(None, None)], lambda *_: None).entries[0].kind == PROMISED  # no due month: no due entry
     assert build("bus lanes", [], [promise("2025-01", None)], lambda *_: None, council="Kent").entries == []  # another council's
+
+
+def test_a_kent_topic_timeline_spans_cabinet_and_full_council(tmp_path):
+    """The Family Hubs call-in: reported to Cabinet on 4 March 2025, resolved by Full Council on 13 March. Kent's
+    whole folder, without a manifest, as a user has it (a paper's council and committee come from its folder's
+    consensus, which a folder of two papers does not give; about 30 s here with the tests' hash embedder)."""
+    import shutil
+
+    from qa.assistant import Assistant
+    from qa.config import load_settings
+    from qa.timeline import DECIDED, REPORTED
+
+    from .conftest import SHARED
+
+    kent = SHARED / "corpus" / "kent-cc"
+    if not kent.is_dir():
+        pytest.skip(f"the shared corpus is not at {kent.parent}")
+    shutil.copytree(kent, tmp_path / "papers" / "kent-cc")
+    a = Assistant(load_settings(data_dir=tmp_path / "index"), create=True)
+    assert a.index([tmp_path / "papers"]).ok
+    t = a.timeline("Family Hubs", council="kent")
+    by_committee = {(e.committee, e.kind, e.meeting_date.isoformat()) for e in t.entries}
+    assert ("Cabinet", REPORTED, "2025-03-04") in by_committee, by_committee
+    assert ("Full Council", DECIDED, "2025-03-13") in by_committee, by_committee
+    full = next(e for e in t.entries if e.kind == DECIDED)
+    assert full.in_force and full.item.startswith("300") and full.page == "9"
+    assert [t.when(e) for e in t.entries] == sorted(t.when(e) for e in t.entries)
+
+
+def test_what_was_agreed_says_when_a_later_meeting_decided_again(papers):
+    """An October decision, then a December one on the same topic: asked about October, the answer quotes October
+    and its notice names the later decision; asked about the latest, nothing is said."""
+    from qa.assistant import Assistant
+    from qa.config import load_settings
+
+    october = (papers / "testshire-transport-2025-10-28-minutes.html").read_text(encoding="utf-8")
+    december = (
+        october.replace("28th October, 2025", "9th December, 2025")
+        .replace(">52.<", ">61.<")
+        .replace("That the scheme be extended to Southgate.", "That the Southgate extension of the cycle lanes be paused.")
+    )
+    (papers / "testshire-transport-2025-12-09-minutes.html").write_text(december, encoding="utf-8")
+    a = Assistant(load_settings(), create=True)
+    assert a.index([papers]).ok
+    then = a.ask("What was agreed about the cycle lanes in October?")
+    assert "extended to Southgate" in then.text
+    assert "a later meeting also decided on this: 9 Dec 2025, Transport Scrutiny Commission, item 61. Cycle Lanes" in then.notice
+    now = a.ask("What was agreed about the cycle lanes?")
+    assert "paused" in now.text and "later meeting" not in now.notice
+    assert [e.meeting_date.isoformat() for e in a.timeline("cycle lanes").entries if e.kind == "decided"] == ["2025-10-28", "2025-12-09"]

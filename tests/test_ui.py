@@ -223,3 +223,21 @@ def test_actions_can_be_limited_to_those_due_before_a_date(leicester):
     assert not any(r[3] == "no date given" for r in rows)
     with pytest.raises(gr.Error, match="Due before must be a date"):
         register_rows(leicester, "Actions", "", None, "", "", "next spring")
+
+
+def test_every_register_row_links_to_its_paper_and_downloads_as_csv(leicester, tmp_path):
+    import csv
+
+    from qa.ui import register_csv, register_records, register_rows
+
+    rows = register_rows(leicester, "Decisions", "", None, "", "", "")
+    assert len(rows) >= 10
+    assert all(r[-1].startswith("[") and "](/paper/" in r[-1] for r in rows)  # PDF pages and web-page minutes alike
+    assert any("(web page)](/paper/" in r[-1] for r in rows)  # the 28 Oct HTML minutes: a link, not a bare path
+    records = register_records(leicester, "Decisions", "", None, "", "", "")
+    with register_csv(records, tmp_path / "d.csv").open(encoding="utf-8-sig", newline="") as fh:
+        table = list(csv.DictReader(fh))
+    assert len(table) == len(rows)
+    sept = next(t for t in table if t["item"].startswith("173"))
+    assert sept["text"] == "AGREED: That the report is noted." and (sept["page"], sept["pdf_page"]) == ("8", "12")
+    assert sept["council"] == "Leicester City Council" and sept["meeting_date"] == "2025-09-23"
