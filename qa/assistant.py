@@ -184,7 +184,7 @@ class Assistant:
     def register(self) -> Register:
         """The decisions and commitments register of this index."""
         if self._register is None:
-            self._register = Register(self.store, self.embedder, self.settings.retrieval.bm25_weight)
+            self._register = Register(self.store, lambda: self.embedder, self.settings.retrieval.bm25_weight)
         return self._register
 
     def decisions(self, topic: str | None = None, filters: RecordFilters | None = None, limit: int = 50) -> list[StoredRecord]:

@@ -56,8 +56,10 @@ class Register:
     """Decision and commitment records of an index, searchable by topic."""
 
     def __init__(self, store: IndexStore, embed_model, bm25_weight: float = 0.7, min_score: float = 0.3):
+        """`embed_model`: the embedding model, or a function returning it, called only when a topic is searched (so
+        listing records, or a timeline, never loads a model)."""
         self.store = store
-        self.embed_model = embed_model
+        self._embed_model = embed_model
         self.bm25_weight = bm25_weight
         self.min_score = min_score
         self._lock = threading.Lock()
@@ -65,6 +67,12 @@ class Register:
         self._records: dict[str, StoredRecord] = {}
         self._bm25 = None
         self.agendas = Agendas(store)
+
+    @property
+    def embed_model(self):
+        if callable(self._embed_model) and not hasattr(self._embed_model, "get_text_embedding"):
+            self._embed_model = self._embed_model()
+        return self._embed_model
 
     def _refresh(self) -> None:
         with self._lock:
