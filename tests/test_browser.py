@@ -163,12 +163,17 @@ def test_five_questions_stream_their_first_sentence_then_the_answer_with_sources
     print(report)
 
 
+def _show(pg, tab: str, topic_box: str, topic: str, button: str, result: str, expect: str) -> str:
+    """Open a tab, type a topic, press its button; the result's text once it holds `expect`."""
+    pg.click(f"button[role=tab]:has-text('{tab}')")
+    pg.fill(f"{topic_box} textarea", topic)
+    pg.click(button)
+    pg.wait_for_function("([r, e]) => document.querySelector(r).innerText.includes(e)", arg=[result, expect], timeout=120_000)
+    return pg.inner_text(result)
+
+
 def test_decisions_tab_lists_minute_173_with_a_page_link(page):
-    page.click("button[role=tab]:has-text('Decisions & actions')")
-    page.fill("#r-topic textarea", "SEND transport")
-    page.click("#r-show")
-    page.wait_for_function("document.querySelector('#register').innerText.includes('That the report is noted')", timeout=120_000)
-    table = page.inner_text("#register")
+    table = _show(page, "Decisions & actions", "#r-topic", "SEND transport", "#r-show", "#register", "That the report is noted")
     assert "173. SEND TRANSPORT UPDATE" in table and "2025-09-23" in table
     link = page.locator("#register a").first
     assert link.get_attribute("href").endswith("#page=12")
@@ -211,11 +216,7 @@ def test_actions_tab_shows_a_promise_taken_up_by_a_later_agenda(page):
 
 
 def test_timeline_tab_lists_send_transport_from_september_to_january_with_page_links(page):
-    page.click("button[role=tab]:has-text('Timeline')")
-    page.fill("#tl-topic textarea", "SEND transport")
-    page.click("#tl-show")
-    page.wait_for_function("document.querySelector('#tl-result').innerText.includes('Due January 2026')", timeout=60_000)
-    text = page.inner_text("#tl-result")
+    text = _show(page, "Timeline", "#tl-topic", "SEND transport", "#tl-show", "#tl-result", "Due January 2026")
     order = [text.index(s) for s in ("23 Sep 2025", "28 Oct 2025", "Due January 2026")]
     assert order == sorted(order), text
     assert "the latest decision, in force" in text and "AGREED: That the report is noted." in text
