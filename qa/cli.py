@@ -200,9 +200,8 @@ def ask(ctx, question, council, committee, date_from, date_to, doc_type, top_k, 
                 else:
                     click.echo(event + " ", nl=False)
             click.echo()
-            for line in (f"Understood as: {result.understood}" if result.understood else "", result.notice):
-                if line:
-                    click.echo(f"({line})")
+            for line in render.answer_notes(result):
+                click.echo(line)
             click.echo(render.sources_text(result).lstrip("\n"))
         else:
             result = assistant.ask(question, filters, top_k, context)

@@ -19,6 +19,7 @@ import re
 import threading
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from index.store import IndexStore, StoredRecord
 
@@ -61,12 +62,14 @@ def _stem(word: str) -> str:
     return word
 
 
-def content_terms(text: str) -> set[str]:
-    """The stemmed content words of a text (the generic words of agendas and commitments left out)."""
-    return {_stem(w) for w in _WORD.findall(text.lower()) if w not in _GENERIC}
+@lru_cache(maxsize=100_000)
+def content_terms(text: str) -> frozenset[str]:
+    """The stemmed content words of a text (the generic words of agendas and commitments left out); kept per text,
+    since timelines read every record's words on each call."""
+    return frozenset(_stem(w) for w in _WORD.findall(text.lower()) if w not in _GENERIC)
 
 
-def subject_terms(text: str) -> set[str]:
+def subject_terms(text: str) -> frozenset[str]:
     """The content words of a commitment's subject: 'Looked after children seeking safety would be added
     to the work programme' -> {look, after, child, seek, safety} (stemmed)."""
     text = re.sub(r"^\W*(?:\d+[.)]\s*|That\s+)?", "", text)

@@ -7,6 +7,7 @@ embeddings (stored at index time in a Chroma collection beside the chunks), fuse
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -55,11 +56,11 @@ class RecordFilters:
 class Register:
     """Decision and commitment records of an index, searchable by topic."""
 
-    def __init__(self, store: IndexStore, embed_model, bm25_weight: float = 0.7, min_score: float = 0.3):
-        """`embed_model`: the embedding model, or a function returning it, called only when a topic is searched (so
-        listing records, or a timeline, never loads a model)."""
+    def __init__(self, store: IndexStore, embedder: Callable[[], object], bm25_weight: float = 0.7, min_score: float = 0.3):
+        """`embedder`: a function returning the embedding model, called only when a topic is searched (so listing
+        records, or a timeline, never loads a model)."""
         self.store = store
-        self._embed_model = embed_model
+        self.embedder = embedder
         self.bm25_weight = bm25_weight
         self.min_score = min_score
         self._lock = threading.Lock()
@@ -67,12 +68,6 @@ class Register:
         self._records: dict[str, StoredRecord] = {}
         self._bm25 = None
         self.agendas = Agendas(store)
-
-    @property
-    def embed_model(self):
-        if callable(self._embed_model) and not hasattr(self._embed_model, "get_text_embedding"):
-            self._embed_model = self._embed_model()
-        return self._embed_model
 
     def _refresh(self) -> None:
         with self._lock:
@@ -107,7 +102,7 @@ class Register:
         self._refresh()
         if self._bm25 is None:
             return []
-        dense = VectorStoreIndex.from_vector_store(self.store.vector_store(records=True), embed_model=self.embed_model).as_retriever(
+        dense = VectorStoreIndex.from_vector_store(self.store.vector_store(records=True), embed_model=self.embedder()).as_retriever(
             similarity_top_k=50
         )
         fusion = QueryFusionRetriever(

@@ -115,11 +115,14 @@ def sources_text(a: Answer) -> str:
     return "\n".join(lines)
 
 
+def answer_notes(a: Answer) -> list[str]:
+    """The lines that go with an answer in the terminal: how a follow-up was understood, and its notice."""
+    return [f"({line})" for line in (f"Understood as: {a.understood}" if a.understood else "", a.notice) if line]
+
+
 def answer_text(a: Answer) -> str:
-    """An answer for the terminal: a notice if it fell back, the text, then its sources."""
-    head = [f"(Understood as: {a.understood})"] if a.understood else []
-    head += [f"({a.notice})"] if a.notice else []
-    return "\n".join([*head, readable(a.text)]) + sources_text(a)
+    """An answer for the terminal: how a follow-up was read and a notice, the text, then its sources."""
+    return "\n".join([*answer_notes(a), readable(a.text)]) + sources_text(a)
 
 
 def hits_text(hits: list[Hit]) -> str:

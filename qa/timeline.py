@@ -87,12 +87,13 @@ def commitment_status(r: StoredRecord, last_meeting: date | None) -> str:
         it = fu.item
         return f"{ON_AGENDA}: {it.meeting_date.isoformat()} {item_name(it.item, it.title)}".strip()
     due = due_date(r.record.due)
-    if due and last_meeting and fu is not None and fu.status == OPEN and last_meeting > _month_end(due):
+    if due and last_meeting and fu is not None and fu.status == OPEN and last_meeting > _next_month(due):
         return "overdue: the committee met after it was due and no item took it up"
-    return "due" + (f"; {fu.status}" if fu is not None and fu.status not in (ON_AGENDA,) else "")
+    return "due" + (f"; {fu.status}" if fu is not None and fu.status != ON_AGENDA else "")
 
 
-def _month_end(d: date) -> date:
+def _next_month(d: date) -> date:
+    """The first day of the month after `d`'s."""
     return date(d.year + (d.month == 12), d.month % 12 + 1, 1)
 
 

@@ -250,17 +250,15 @@ def register_records(
         raise user_error(str(exc)) from None
 
 
-def _record_cells(r) -> tuple[str, str, str]:
-    """A record's kind (or due month), its votes or who and later papers (plain text), and where it stands."""
+def _record_cells(r) -> tuple[str, str]:
+    """A record's kind (or due month), and its votes or who (plain text); later papers are the caller's to show."""
     rec = r.record
     if rec.type == "decision":
         extra = ", ".join(f"{k} {v}" for k, v in rec.votes.items()) if rec.votes else ""
         if rec.mover:
             extra = f"moved {rec.mover}, seconded {rec.seconder}" + (f"; {extra}" if extra else "")
-        return rec.kind, extra, render.page_name(rec.label, rec.pdf_page)
-    later = render.follow_up_line(r) if r.follow_up is not None else ""
-    extra = "; ".join(x for x in (rec.who or "", later) if x)
-    return (f"due {rec.due}" if rec.due else "no date given"), extra, render.page_name(rec.label, rec.pdf_page)
+        return rec.kind, extra
+    return (f"due {rec.due}" if rec.due else "no date given"), rec.who or ""
 
 
 def register_rows(
@@ -273,15 +271,17 @@ def register_rows(
 
 def register_row(r) -> list[str]:
     rec = r.record
-    kind, extra, where = _record_cells(r)
-    if rec.type == "commitment" and r.follow_up is not None and r.follow_up.item is not None:
-        it = r.follow_up.item  # the later item is a link too
-        label = render.escape_md(f"{it.meeting_date.isoformat()} {item_name(it.item, it.title)}")
-        target = f"/paper/{it.paper_id}" + (f"#page={it.pdf_page}" if it.pdf_page else "")
-        who = render.escape_md(rec.who or "")
-        extra = "; ".join(x for x in (who, f"{r.follow_up.status}: [{label}]({target})") if x)
-    else:
-        extra = render.escape_md(extra)
+    kind, extra = _record_cells(r)
+    extra = render.escape_md(extra)
+    fu = r.follow_up
+    if fu is not None:  # a commitment: what later papers show of it, the later item a link too
+        later = render.escape_md(fu.status)
+        if fu.item is not None:
+            it = fu.item
+            label = render.escape_md(f"{it.meeting_date.isoformat()} {item_name(it.item, it.title)}")
+            later = f"{later}: [{label}](/paper/{it.paper_id}" + (f"#page={it.pdf_page})" if it.pdf_page else ")")
+        extra = "; ".join(x for x in (extra, later) if x)
+    where = render.page_name(rec.label, rec.pdf_page)
     if rec.pdf_page:
         link = f"[{where}](/paper/{r.paper_id}#page={rec.pdf_page})"
     else:
@@ -309,7 +309,9 @@ def register_csv(records: list, path: Path) -> Path:
         w.writerow(CSV_COLUMNS)
         for r in records:
             rec = r.record
-            kind, extra, _ = _record_cells(r)
+            kind, extra = _record_cells(r)
+            later = render.follow_up_line(r) if r.follow_up is not None else ""
+            extra = "; ".join(x for x in (extra, later) if x)
             w.writerow([rec.meeting_date.isoformat() if rec.meeting_date else "", r.council, r.committee, item_name(rec.item, rec.item_title),
                         kind, rec.text, extra, r.source, rec.label or "", rec.pdf_page or ""])
     return path
