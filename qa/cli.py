@@ -198,7 +198,7 @@ def ask(ctx, question, council, committee, date_from, date_to, doc_type, top_k, 
                 if isinstance(event, Answer):
                     result = event
                 else:
-                    click.echo(event + " ", nl=False)
+                    click.echo(render.readable(event) + " ", nl=False)  # as the UI and plain `qa ask` show it
             click.echo()
             for line in render.answer_notes(result):
                 click.echo(line)

@@ -41,6 +41,32 @@ def test_ask_text_output_lists_sources(papers):
     assert "Sources:" in result.output and "item 52" in result.output
 
 
+def test_ask_follow_up_inherits_the_last_question_on_this_index(papers, tmp_path):
+    runner = CliRunner()
+    runner.invoke(cli, ["index", "--quiet", str(papers)])
+    first = runner.invoke(cli, ["ask", "What was agreed about the cycle lanes?"])
+    assert first.exit_code == 0 and "Southgate" in first.output and "Understood as" not in first.output
+    then = runner.invoke(cli, ["ask", "--follow-up", "and how much did it cost?"])
+    assert then.exit_code == 0, then.output
+    assert then.output.startswith("(Understood as: cycle lanes") and "£2.4m" in then.output
+    data = json.loads(runner.invoke(cli, ["ask", "--follow-up", "and how much did it cost?", "--json"]).stdout)
+    assert data["question"] == "and how much did it cost?" and data["context"]["topic"] == "cycle lanes"
+    alone = runner.invoke(cli, ["ask", "and how much did it cost?"])  # without --follow-up: a question of its own
+    assert "Understood as" not in alone.output
+
+
+def test_ask_stream_shows_sentences_without_the_papers_bullets(papers):
+    runner = CliRunner()
+    runner.invoke(cli, ["index", "--quiet", str(papers)])
+    streamed = runner.invoke(cli, ["ask", "--stream", "How much did the Northgate cycle lane cost to build?"])
+    plain = runner.invoke(cli, ["ask", "How much did the Northgate cycle lane cost to build?"])
+    assert streamed.exit_code == 0 and "£2.4m" in streamed.output
+    answer = streamed.output.split("\nSources:")[0]
+    assert answer.strip() == plain.output.split("\nSources:")[0].strip()  # as plain `qa ask` shows it
+    assert answer.strip().startswith("The lane cost £2.4m to build. [1]")  # the minutes' "·" left out of what is shown
+    assert '"· The lane cost £2.4m to build."' in streamed.output  # the source's quote stays verbatim
+
+
 def test_index_reports_bad_files_and_exits_1(papers):
     import shutil
 
