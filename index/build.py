@@ -16,6 +16,7 @@ from .decisions import extract_records
 from .discover import Found, discover, file_hash, find_manifests
 from .embed import load_embedder
 from .errors import CouncilQAError, ParseError, TooLarge
+from .exempt import withhold
 from .meta import (
     committee_from_text,
     council_from_text,
@@ -239,7 +240,9 @@ def _build(paths: list[Path], store: IndexStore, options: IndexOptions, manifest
             continue
         paper_started = time.monotonic()
         try:
-            pages = parse_paper(item.path)
+            pages, cut = withhold(parse_paper(item.path))
+            if cut:
+                report.withheld.append((source, [pages[n].label or str(n + 1) for n in cut]))
             meta = paper_meta(item, pages, manifest.get(item.path), around.get(item.path))
             paper = Paper(id=paper_id, path=item.path, source=source, meta=meta)
             chunks = chunk_pages(paper.id, source, meta, pages, options.chunk)

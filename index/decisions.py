@@ -1,4 +1,4 @@
-"""A paper's decisions and commitments (run at index time, stored with the paper).
+"""A paper's decisions, commitments and exempt items (run at index time, stored with the paper).
 
 index.motions reads the decisions, index.commitments the promises; a resolution that gives someone a
 task ("calls on the Cabinet Member to: a) write again to the government") is both.
@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .commitments import TASK, as_commitment, extract_commitments, resolve_due
+from .exempt import exempt_items
 from .motions import MinutesReader, extract_decisions
 from .records import DECISION_KINDS, Record, read_lines
 from .text import squash
@@ -18,7 +19,7 @@ __all__ = ["DECISION_KINDS", "Record", "extract_commitments", "extract_decisions
 
 
 def extract_records(chunks: list[Chunk]) -> list[Record]:
-    """Decisions then commitments of one paper. Resolutions that give someone a task ("asks the Cabinet Member
+    """Decisions, commitments, then the exempt items (index.exempt) of one paper. Resolutions that give someone a task ("asks the Cabinet Member
     to: a) write again to the government") are commitments too."""
     reader = MinutesReader(read_lines(chunks))
     decisions = reader.read()
@@ -31,4 +32,4 @@ def extract_records(chunks: list[Chunk]) -> list[Record]:
         if not any(text in k or k in text for k in known):
             commitments.append(t)
             known.append(text)
-    return decisions + commitments
+    return decisions + commitments + exempt_items(chunks)

@@ -62,8 +62,9 @@ class Line:
 _WORK_PROGRAMME = re.compile(r"work programme\s+\d{4}", re.IGNORECASE)
 
 
-def read_lines(chunks: list[Chunk], work_programmes: bool = False) -> list[Line]:
-    """The lines of a paper's minutes (and, for commitments, of its work programme tables), in order."""
+def read_lines(chunks: list[Chunk], work_programmes: bool = False, every_type: bool = False) -> list[Line]:
+    """The lines of a paper's minutes (and, for commitments, of its work programme tables; with `every_type`, of
+    all its parts), in order."""
     out = []
     in_programme, section = False, None
     for c in chunks:
@@ -72,7 +73,7 @@ def read_lines(chunks: list[Chunk], work_programmes: bool = False) -> list[Line]
                 in_programme, section = True, c.heading
             elif in_programme and c.heading != section:
                 in_programme = False
-        if c.doc_type not in (DocType.MINUTES, DocType.DECISION) and not in_programme:
+        if c.doc_type not in (DocType.MINUTES, DocType.DECISION) and not in_programme and not every_type:
             continue
         offset, here = 0, []
         for line in c.text.split("\n"):

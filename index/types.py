@@ -195,6 +195,7 @@ class IndexReport:
     removed: list[str] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (source, already indexed as)
+    withheld: list[tuple[str, list[str]]] = field(default_factory=list)  # (source, pages marked not for publication)
     chunks_embedded: int = 0
     seconds: float = 0.0
 

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from index.exempt import EXEMPT
 from index.meta import MONTHS, years_named
 from index.motions import is_closure, is_outcome, is_vote_call, vote_block, vote_count
 from index.store import IndexStore, StoredRecord
@@ -67,7 +68,40 @@ class Answerers:
 
     def answer(self, intent: Intent, hits: list[Hit], part_hits=None) -> Answer:
         """The answer to a question from its retrieved passages, every quote verified on its page, or abstention.
-        `part_hits(part)`: the passages retrieved for one part of the question alone, for a part they answer."""
+        `part_hits(part)`: the passages retrieved for one part of the question alone, for a part they answer.
+        Items of the matter that were taken in private are named in the notice, with their reason."""
+        answer = self._answer(intent, hits, part_hits)
+        private = self.private_items(intent, hits, answer)
+        if private:
+            answer.notice = "; ".join(n for n in (answer.notice, private) if n)
+        return answer
+
+    def private_items(self, intent: Intent, hits: list[Hit], answer: Answer) -> str:
+        """Exempt items (index.exempt) of the passages found or quoted, or whose title is the question's topic, said so
+        that nobody takes what the public papers say for all there is: "taken in private: 4 Dec 2025, Cabinet, item 5.
+        Sale of the Old Library Site (exempt under Schedule 12A, paragraph 3: …); its papers are not published".
+        When the papers don't answer, also items whose title shares most of its words with the question."""
+        items = {(h.chunk.paper_id, h.chunk.item) for h in hits if h.chunk.item}
+        quoted = {c.paper_id: "" for c in answer.citations}
+        for c in answer.citations:
+            quoted[c.paper_id] += " " + c.text.lower()
+        words = timeline.content_terms(intent.topic or "")
+        asked = timeline.content_terms(intent.question) if answer.abstained else frozenset()
+
+        def near(title: str) -> bool:
+            shared = len(asked & timeline.content_terms(title))
+            return shared >= max(2, len(timeline.content_terms(title)) / 2)
+
+        records = [r for r in self.register.list(EXEMPT, limit=10**6)
+                   if (r.paper_id, r.record.item) in items or r.record.item_title.lower() in quoted.get(r.paper_id, "\0")
+                   or timeline.titled(words, r.record.item_title) or asked and near(r.record.item_title)]
+        if not records:
+            return ""
+        entries = timeline.build(intent.topic or "", [], records, lambda *_: None, match=False).entries
+        said = "; ".join(f"{e.where()} ({e.status})" for e in entries[:3])
+        return f"taken in private, its papers not published: {said}"
+
+    def _answer(self, intent: Intent, hits: list[Hit], part_hits=None) -> Answer:
         pool = Candidates(hits, self.embedder, self.settings.dense_sentences, self.vectors)
         if not intent.parts:
             claims = self.claims(intent, hits, pool)
@@ -119,10 +153,7 @@ class Answerers:
         later = [e for e in t.entries if e.kind == timeline.DECIDED and e.meeting_date and e.meeting_date > cited and e.council == first.council]
         if not later:
             return ""
-        e = later[-1]
-        where = ", ".join(x for x in (e.meeting_date.strftime("%d %b %Y").lstrip("0"), e.committee, f"item {e.item}" if e.item else "",
-                                      f"page {e.page}" if e.page else (f"PDF page {e.pdf_page}" if e.pdf_page else "")) if x)
-        return f"a later meeting also decided on this: {where} (qa timeline \"{intent.topic}\" lists them all)"
+        return f"a later meeting also decided on this: {later[-1].where()} (qa timeline \"{intent.topic}\" lists them all)"
 
     def part_claims(self, intent: Intent, hits: list[Hit], pool: Candidates, part_hits=None, floor: float | None = None) -> list[Claims | None]:
         """Each part's claims (see `part`). A quote that two parts would both take goes to the part whose own key

@@ -12,6 +12,7 @@ from index.discover import file_hash
 from index.doctor import Checkup
 from index.embed import load_embedder
 from index.errors import CouncilQAError
+from index.exempt import EXEMPT, withheld
 from index.store import IndexStore, StoredRecord
 from index.types import DocType, IndexReport
 
@@ -195,10 +196,19 @@ class Assistant:
         """Commitments and actions (what was promised, by whom, due when)."""
         return self.register.list("commitment", filters, topic, limit)
 
+    def exempt_items(self, topic: str | None = None, filters: RecordFilters | None = None, limit: int = 50) -> list[StoredRecord]:
+        """Items taken in private (exempt, Part B): each with its reason and the page that lists it, never its content."""
+        return self.register.list(EXEMPT, filters, topic, limit)
+
+    def withheld_pages(self, paper_id: str) -> set[int]:
+        """The PDF pages of a paper marked not for publication (index.exempt): never rendered or served."""
+        return {p.pdf_page for p in self.store.pages(paper_id) if p.pdf_page and withheld(p.text)}
+
     def timeline(self, topic: str, council: str | None = None, committee: str | None = None) -> Timeline:
-        """Every meeting where `topic` was an agenda item, a decision or a commitment, in date order (qa.timeline)."""
+        """Every meeting where `topic` was an agenda item, a decision, a commitment or taken in private, in date order
+        (qa.timeline)."""
         register = self.register
-        records = register.list("decision", limit=10**6) + register.list("commitment", limit=10**6)
+        records = [r for kind in ("decision", "commitment", EXEMPT) for r in register.list(kind, limit=10**6)]
         agendas = register.agendas
         return timeline.build(topic, agendas.items(), records, agendas.last_meeting, self.store.papers(), council, committee)
 

@@ -238,15 +238,17 @@ def retrieve(ctx, question, council, committee, date_from, date_to, doc_type, to
 @click.option("--from", "date_from", callback=_date, help="Meetings on or after this date (YYYY-MM-DD).")
 @click.option("--to", "date_to", callback=_date, help="Meetings on or before this date (YYYY-MM-DD).")
 @click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True)
+@click.option("--exempt", is_flag=True, help="List the items taken in private instead (exempt, Part B): each with its reason, never its content.")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_context
-def decisions(ctx, topic, committee, date_from, date_to, limit, as_json) -> None:
+def decisions(ctx, topic, committee, date_from, date_to, limit, exempt, as_json) -> None:
     """What was agreed, noted or resolved, with amendments' mover, seconder and votes.
 
     \b
     Examples:
       qa decisions --topic "SEND transport"
       qa decisions --committee "County Council" --from 2025-02-01 --json
+      qa decisions --exempt --committee Cabinet
     """
     from .register import RecordFilters
 
@@ -254,11 +256,11 @@ def decisions(ctx, topic, committee, date_from, date_to, limit, as_json) -> None
         filters = RecordFilters(committee=committee, date_from=date_from, date_to=date_to)
     assistant = _assistant(ctx)
     with _known_errors():
-        rows = assistant.decisions(topic, filters, limit)
+        rows = (assistant.exempt_items if exempt else assistant.decisions)(topic, filters, limit)
     if as_json:
         click.echo(json.dumps([render.record_dict(r) for r in rows], ensure_ascii=False, indent=2))
     else:
-        click.echo(render.records_table(rows, "decision") or "No decisions found.")
+        click.echo(render.records_table(rows, "exempt" if exempt else "decision") or f"No {'exempt items' if exempt else 'decisions'} found.")
 
 
 @cli.command()

@@ -81,6 +81,30 @@ def render_page(pdf: Path, pdf_page: int, quote: str | list[str] | None = None, 
         doc.close()
 
 
+def blank_pages(pdf: Path, blank: set[int]) -> bytes:
+    """The PDF with the given pages (1-based) replaced by empty pages of the same size, so page numbers and links
+    still hold: how a paper with pages marked not for publication is served."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    src = pdfium.PdfDocument(str(pdf))
+    out = pdfium.PdfDocument.new()
+    try:
+        for n in range(len(src)):
+            if n + 1 in blank:
+                w, h = src[n].get_size()
+                out.new_page(w, h)
+            else:
+                out.import_pages(src, [n])
+        buf = io.BytesIO()
+        out.save(buf)
+        return buf.getvalue()
+    finally:
+        out.close()
+        src.close()
+
+
 def _line_boxes(textpage, start: int, end: int) -> list[tuple[float, float, float, float]]:
     """Character boxes of [start, end) merged into one box per text line."""
     boxes: list[list[float]] = []

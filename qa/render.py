@@ -147,6 +147,8 @@ def report_text(r: IndexReport) -> str:
     ]
     for source, first in r.duplicates:
         lines.append(f"  duplicate: {source} has the same content as {first} (not indexed twice)")
+    for source, pages in r.withheld:
+        lines.append(f"  exempt: {source}: page{'s' * (len(pages) > 1)} {', '.join(pages)} marked not for publication (only the marking indexed)")
     for s in r.skipped:
         lines.append(f"  failed: {s.source}: {s.reason}")
     return "\n".join(lines)
@@ -309,7 +311,7 @@ def follow_up_line(r: StoredRecord) -> str:
 
 
 def records_table(rows: list[StoredRecord], type_: str) -> str:
-    """Decisions or commitments as a terminal table: when, item, what, where."""
+    """Decisions, commitments or exempt items as a terminal table: when, item, what, where."""
     if not rows:
         return ""
     out = []
@@ -326,6 +328,8 @@ def records_table(rows: list[StoredRecord], type_: str) -> str:
             if rec.votes:
                 extra.append("votes " + ", ".join(f"{k} {v}" for k, v in rec.votes.items()))
             head = f"{when}  {r.committee}  {item}  [{tag}]" + (f"  ({'; '.join(extra)})" if extra else "")
+        elif type_ == "exempt":
+            head = f"{when}  {r.committee}  {item}  [taken in private: {rec.kind}]"
         else:
             head = f"{when}  {r.committee}  {item}  due {rec.due or 'not stated'}" + (f"  by {rec.who}" if rec.who else "")
         out.append(head.replace("    ", "  "))
@@ -367,6 +371,8 @@ def _entry_tag(e: Entry) -> str:
     if e.kind == "due":
         said = e.meeting_date.strftime("%d %b %Y").lstrip("0") if e.meeting_date else "undated"
         return f"{e.status}, promised {said}"
+    if e.kind == "taken in private":
+        return f"taken in private ({e.status}; its papers are not published)"
     return e.kind
 
 
@@ -394,9 +400,10 @@ def timeline_text(t: Timeline) -> str:
         out.append(head)
         for e in entries:
             where = page_name(e.page, e.pdf_page) or "web page"
-            text = e.text if e.kind in ("on the agenda", "reported") else f'"{e.text}"'
+            named = e.kind in ("on the agenda", "reported", "taken in private")  # a title, not a quote
+            text = e.text if named else f'"{e.text}"'
             out.append(f"  {_entry_tag(e)}: {text}")
-            out.append(f"      — {e.source}, {where}" + (f", item {e.item}" if e.item and e.kind not in ("on the agenda", "reported") else ""))
+            out.append(f"      — {e.source}, {where}" + (f", item {e.item}" if e.item and not named else ""))
     return "\n".join(out)
 
 

@@ -4,7 +4,7 @@ SEND transport was item 173 on 23 September 2025 ("noted"), came up again on 28 
 notified … once white papers are released") and is due back in January 2026. Each question sees one meeting;
 the timeline puts them side by side. It is built from what the index already holds: agenda items and reports
 whose title is about the topic (`followup.Agendas`, the catalog), and the register's decisions and commitments
-whose item title or text names every word of it. A commitment with a due month adds a "due" entry at that month, with its status:
+whose item title or text names every word of it, and the items taken in private (exempt: shown with their reason). A commitment with a due month adds a "due" entry at that month, with its status:
 on a later agenda (a later item takes it up), overdue (the committee met after the month and no item did), or
 due (no papers after the month are indexed, so nobody can tell yet). The latest decision is marked as the one in
 force. Nothing here judges whether a promise was kept; every entry cites the page it stands on.
@@ -15,20 +15,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from index.exempt import EXEMPT
 from index.store import CatalogPaper, StoredRecord
 from index.types import DocType, item_name
 
 from .followup import ON_AGENDA, OPEN, AgendaItem, content_terms
 
 AGENDA, REPORTED, DECIDED, PROMISED, DUE = "on the agenda", "reported", "decided", "promised", "due"
+PRIVATE = "taken in private"  # an exempt item: it exists, with its reason; its content is not in the papers
+KIND_OF = {"decision": DECIDED, "commitment": PROMISED, EXEMPT: PRIVATE}
 
 
 @dataclass(frozen=True)
 class Entry:
     """One line of a timeline: what happened (kind), where it stands (paper and page), and, for commitments, status."""
 
-    kind: str  # AGENDA, REPORTED, DECIDED, PROMISED or DUE
-    text: str  # the item's or report's title, or the record's text verbatim
+    kind: str  # AGENDA, REPORTED, DECIDED, PROMISED, DUE or PRIVATE
+    text: str  # the item's or report's title (PRIVATE: the item), or the record's text verbatim
     meeting_date: date | None  # the meeting it was said at (for DUE: the meeting that promised it)
     council: str
     committee: str
@@ -37,9 +40,15 @@ class Entry:
     source: str
     pdf_page: int | None
     page: str | None  # printed page label
-    status: str = ""  # a commitment's: "on a later agenda: 2025-10-28 item 183. …", "overdue", "due", …
+    status: str = ""  # a commitment's: "on a later agenda: 2025-10-28 item 183. …", "overdue", "due", …; PRIVATE: why
     due: str = ""  # "2026-01"
     in_force: bool = False  # the latest decision on the topic
+
+    def where(self) -> str:
+        """'13 Mar 2025, County Council, item 300, page 9': the meeting, item and page, for a sentence."""
+        page = f"page {self.page}" if self.page else (f"PDF page {self.pdf_page}" if self.pdf_page else "")
+        when = self.meeting_date.strftime("%d %b %Y").lstrip("0") if self.meeting_date else ""
+        return ", ".join(x for x in (when, self.committee, f"item {self.item}" if self.item else "", page) if x)
 
 
 @dataclass
@@ -102,10 +111,10 @@ def _of(name: str, part: str | None) -> bool:
 
 
 def build(topic: str, items: list[AgendaItem], records: list[StoredRecord], last_meeting, papers: list[CatalogPaper] = (),
-          council: str | None = None, committee: str | None = None) -> Timeline:
+          council: str | None = None, committee: str | None = None, match: bool = True) -> Timeline:
     """The timeline of `topic` from agenda items, register records and reports (papers that are not minutes or
     agendas), of the council and committee named (any part of a name) if any; `last_meeting(council, committee)`
-    gives the latest indexed meeting of a body, or None."""
+    gives the latest indexed meeting of a body, or None. `match=False`: the records are already the topic's."""
     words = content_terms(topic)
     items = [it for it in items if _of(it.council, council) and _of(it.committee, committee)]
     records = [r for r in records if _of(r.council, council) and _of(r.committee, committee)]
@@ -120,11 +129,19 @@ def build(topic: str, items: list[AgendaItem], records: list[StoredRecord], last
         if titled(words, it.title):
             out.append(Entry(AGENDA, item_name(it.item, it.title), it.meeting_date, it.council, it.committee,
                              item_name(it.item, it.title), it.paper_id, it.source, it.pdf_page, it.label))
+    private: set[tuple] = set()
     for r in records:
         rec = r.record
-        if not about(words, rec.item_title, rec.text):
+        kind = KIND_OF.get(rec.type)
+        if kind == PRIVATE:
+            key = (r.council, r.committee, rec.meeting_date, rec.item_title.lower())
+            if key not in private and (not match or about(words, rec.item_title)):  # listed on the agenda and again in the minutes: once
+                private.add(key)
+                out.append(Entry(PRIVATE, item_name(rec.item, rec.item_title), rec.meeting_date, r.council, r.committee,
+                                 item_name(rec.item, rec.item_title), r.paper_id, r.source, rec.pdf_page, rec.label, status=rec.kind))
             continue
-        kind = DECIDED if rec.type == "decision" else PROMISED
+        if kind is None or match and not about(words, rec.item_title, rec.text):
+            continue
         entry = Entry(kind, rec.text, rec.meeting_date, r.council, r.committee, item_name(rec.item, rec.item_title),
                       r.paper_id, r.source, rec.pdf_page, rec.label, status=rec.kind if kind == DECIDED else "", due=rec.due or "")
         out.append(entry)
@@ -133,7 +150,7 @@ def build(topic: str, items: list[AgendaItem], records: list[StoredRecord], last
             out.append(Entry(DUE, rec.text, rec.meeting_date, r.council, r.committee, entry.item, r.paper_id, r.source,
                              rec.pdf_page, rec.label, status=status, due=rec.due))
     timeline = Timeline(topic)
-    order = {AGENDA: 0, REPORTED: 1, DECIDED: 2, PROMISED: 3, DUE: 4}
+    order = {AGENDA: 0, PRIVATE: 1, REPORTED: 2, DECIDED: 3, PROMISED: 4, DUE: 5}
     out.sort(key=lambda e: (timeline.when(e), e.council, e.committee, order[e.kind], e.pdf_page or 0))
     decisions = [n for n, e in enumerate(out) if e.kind == DECIDED]
     if decisions:

@@ -18,12 +18,13 @@ from pathlib import Path
 import gradio as gr
 
 from index.errors import BadFilter, CouncilQAError
+from index.exempt import EXEMPT
 from index.types import DocType, item_name
 
 from . import render
 from .assistant import Assistant
 from .intent import Context
-from .pages import render_page
+from .pages import blank_pages, render_page
 from .types import Answer, Filters
 
 log = logging.getLogger(__name__)
@@ -134,6 +135,9 @@ def new_topic(session: Session | None):
     return session, ""
 
 
+WITHHELD_NOTE = "This page is marked not for publication (exempt): it is not shown, and only its marking is indexed."
+
+
 def show_source(assistant: Assistant, label: str | None, session: Session | None):
     """The cited page as an image with the quote highlighted, plus a link to the PDF at that page."""
     if not label or not session:
@@ -148,6 +152,8 @@ def show_source(assistant: Assistant, label: str | None, session: Session | None
         return None, f"The file of this paper is no longer in the index folder.\n\n> {quote}"
     if path.suffix.lower() != ".pdf" or not cite["pdf_page"]:
         return None, f"**{render.escape_md(cite['source'])}**, item {render.escape_md(cite['item'] or '-')}\n\n> {quote}"
+    if cite["pdf_page"] in assistant.withheld_pages(cite["paper_id"]):
+        return None, f"{WITHHELD_NOTE}\n\n> {quote}"
     image = render_page(path, cite["pdf_page"], [c["text"] for c in quoted])
     link = f"[Open the PDF at page {cite['pdf_page']}](/paper/{cite['paper_id']}#page={cite['pdf_page']})"
     return image, f"{link}\n\n> {quote}"
@@ -198,6 +204,8 @@ def add_papers(assistant: Assistant, files: list | None, progress=gr.Progress())
         lines.append(f"- indexed: {render.escape_md(source)}")
     for source, first in report.duplicates:
         lines.append(f"- already indexed: {render.escape_md(source)} (same content as {render.escape_md(first)})")
+    for source, pages in report.withheld:
+        lines.append(f"- exempt: {render.escape_md(source)}: page {', '.join(pages)} marked not for publication (only the marking indexed)")
     for s in report.skipped:
         lines.append(f"- not indexed: {render.escape_md(s.source)}: {render.escape_md(s.reason)}")
     yield ("\n".join(lines), *current_choices(assistant))
@@ -231,6 +239,7 @@ CSS = """
 #register table, #register td, #register th, #register .cell-wrap, #register span { font-family: var(--font) !important; font-size: var(--text-md) !important; }
 """
 
+EXEMPT_ITEMS = "Items taken in private"
 REGISTER_COLUMNS = ["Meeting", "Committee", "Item", "Kind / due", "Text", "Votes, or who and later papers", "Page"]
 
 
@@ -242,17 +251,21 @@ def register_records(
     from .register import RecordFilters
 
     f = parse_filters(None, committee, date_from, date_to, None)
-    due = as_date(due_before, "Due before") if what != "Decisions" else None
+    due = as_date(due_before, "Due before") if what == "Actions" else None
     filters = RecordFilters(committee=f.committee, date_from=f.date_from, date_to=f.date_to, due_before=due)
+    lister = {"Decisions": assistant.decisions, "Actions": assistant.actions, EXEMPT_ITEMS: assistant.exempt_items}[what]
     try:
-        return (assistant.decisions if what == "Decisions" else assistant.actions)((topic or "").strip() or None, filters, 200)
+        return lister((topic or "").strip() or None, filters, 200)
     except CouncilQAError as exc:
         raise user_error(str(exc)) from None
 
 
 def _record_cells(r) -> tuple[str, str]:
-    """A record's kind (or due month), and its votes or who (plain text); later papers are the caller's to show."""
+    """A record's kind (or due month), and its votes or who (plain text), or for an exempt item why it was taken in
+    private; later papers are the caller's to show."""
     rec = r.record
+    if rec.type == EXEMPT:
+        return "taken in private", rec.kind
     if rec.type == "decision":
         extra = ", ".join(f"{k} {v}" for k, v in rec.votes.items()) if rec.votes else ""
         if rec.mover:
@@ -322,7 +335,7 @@ def register_view(assistant: Assistant, what: str, *args):
     import tempfile
 
     records = register_records(assistant, what, *args)
-    out = Path(tempfile.mkdtemp(prefix="councilqa-")) / f"{what.lower()}.csv"
+    out = Path(tempfile.mkdtemp(prefix="councilqa-")) / f"{what.lower().replace(' ', '-')}.csv"
     return [register_row(r) for r in records], gr.update(value=str(register_csv(records, out)), visible=bool(records))
 
 
@@ -370,7 +383,7 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
                     page_note = gr.Markdown(elem_id="page-note")
         with gr.Tab("Decisions & actions"):
             with gr.Row():
-                what = gr.Radio(["Decisions", "Actions"], value="Decisions", label="Show", elem_id="r-what")
+                what = gr.Radio(["Decisions", "Actions", EXEMPT_ITEMS], value="Decisions", label="Show", elem_id="r-what")
                 topic = gr.Textbox(label="Topic", placeholder="e.g. SEND transport", elem_id="r-topic")
                 # any committee the index holds now, not only those at start-up (the register matches part of a name)
                 r_committee = gr.Dropdown([ANY, *choices["committees"]], value=ANY, label="Committee", allow_custom_value=True)
@@ -449,7 +462,7 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
 def build_app(assistant: Assistant):
     """FastAPI app: the Gradio UI at / and indexed PDFs at /paper/{paper_id} (catalogued papers only)."""
     from fastapi import FastAPI, HTTPException
-    from fastapi.responses import FileResponse
+    from fastapi.responses import FileResponse, Response
 
     app = FastAPI(title="councilqa")
 
@@ -458,6 +471,9 @@ def build_app(assistant: Assistant):
         path = assistant.paper_path(paper_id)
         if path is None:
             raise HTTPException(status_code=404, detail="no such paper in the index")
+        withheld = assistant.withheld_pages(paper_id) if path.suffix.lower() == ".pdf" else set()
+        if withheld:  # served with those pages left blank
+            return Response(blank_pages(path, withheld), media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{path.name}"'})
         media = "application/pdf" if path.suffix.lower() == ".pdf" else "text/plain; charset=utf-8"
         return FileResponse(path, media_type=media, content_disposition_type="inline", filename=path.name)
 

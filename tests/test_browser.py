@@ -225,3 +225,27 @@ def test_timeline_tab_lists_send_transport_from_september_to_january_with_page_l
     page.screenshot(path=str(SCREENSHOTS / "timeline.png"), full_page=True)
     pdf = page.request.get(page.base_url.rstrip("/") + links[0].split("#")[0])
     assert pdf.ok and pdf.body()[:4] == b"%PDF"
+
+
+def test_items_taken_in_private_show_with_their_reason_never_their_content(page):
+    page.click("button[role=tab]:has-text('Add papers')")
+    page.set_input_files("#upload input[type=file]", [str(p) for p in sorted((FIXTURES / "exempt").iterdir())])
+    page.click("#add")
+    page.wait_for_function("document.querySelector('#add-result').innerText.includes('marked not for publication')", timeout=120_000)
+    assert "3 new" in page.inner_text("#add-result")
+    page.click("button[role=tab]:has-text('Decisions & actions')")
+    page.locator("#r-what label", has_text="Items taken in private").click()
+    page.click("#r-show")
+    page.wait_for_function("document.querySelector('#register').innerText.includes('Chief Executive Appraisal')", timeout=120_000)
+    table = page.inner_text("#register")
+    assert "taken in private" in table and "paragraph 1: information relating to any individual" in table
+    assert "Sale of the Old Library Site, Mill Street" in table and "1,475,000" not in table
+    page.screenshot(path=str(SCREENSHOTS / "exempt-register.png"), full_page=True)
+    page.click("button[role=tab]:has-text('Ask')")
+    question = "How much did the preferred bidder offer for the Old Library Site?"
+    page.fill("#question textarea", question)
+    page.click("#ask")  # the papers don't say (the bid is on the page not for publication): the notice says why
+    page.wait_for_function(f"(q) => {{ const a = ({_AFTER})(q); return a !== null && a.includes('taken in private'); }}", arg=question, timeout=120_000)
+    chat = page.inner_text("#chat")
+    assert "Sale of the Old Library Site" in chat and "paragraph 3" in chat and "1,475,000" not in chat
+    page.screenshot(path=str(SCREENSHOTS / "exempt-answer.png"), full_page=True)
