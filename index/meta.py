@@ -32,6 +32,7 @@ MONTHS = {
     for m in names
 }
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
+MONTH_NAMES = _MONTH_RE  # month names and their abbreviations, longest first, as a regex alternation
 # "23 September 2025", "23rd September, 2025", "TUESDAY, 28 OCTOBER 2025", "28TH NOVEMBER, 2022"
 DAY_MONTH_YEAR = re.compile(
     rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\.?,?\s+(\d{{4}})\b", re.IGNORECASE

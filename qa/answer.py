@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from index.instructions import addressed_to_ai
-from index.meta import names_time
+from index.meta import MONTH_NAMES, names_time
 from index.tables import table_rows
 from index.types import Chunk
 
@@ -351,6 +351,22 @@ _RANKERS: dict[Path, Ranker] = {}
 
 
 _FIGURE = re.compile(r"\d[\d,.]*\d|\d")
+
+
+# digits that are not an amount: an item's or a list's number, page, item and paragraph references, a file's size, years and financial years, days of a month
+_NOT_AN_AMOUNT = re.compile(
+    r"^\s*\(?\d{1,3}[a-z]?[.)]\s|\((?:pages?|items?|minutes?)\s[^)]*\)|\b(?:pages?|items?|minutes?|paragraphs?|appendix|section|decision\s+no\.?|no\.)\s*\d[\d./\-–\s]*"
+    r"|\b\d[\d.,]*\s*[KMG]B\b|\b(?:19|20)\d{2}(?:\s*[-/–]\s*\d{2,4})?\b|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:" + MONTH_NAMES + r")\b",
+    re.IGNORECASE,
+)
+
+
+def gives_figure(text: str, question: str) -> bool:
+    """Whether a sentence states an amount, a count or a rate the question does not give itself ("£1.2m", "87
+    children", "4.5%"), not only years, dates and page or item numbers: what a "how much / how many" answer needs."""
+    rest = _NOT_AN_AMOUNT.sub(" ", text)
+    given = figures(rest)
+    return bool(_NUMBER.search(rest)) and not (given and given <= figures(question))
 
 
 def figures(text: str) -> set[str]:

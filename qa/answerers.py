@@ -28,7 +28,7 @@ from . import timeline
 from .answer import Candidates, Ranker, Scored, Sentence, VectorCache, key_share
 from .cite import abstain, build_answer, quote_on_page
 from .config import AnswerSettings
-from .intent import DATE, DECISION, PERSON, VOTE, Intent
+from .intent import DATE, DECISION, FIGURE, PERSON, VOTE, Intent
 from .register import Register
 from .types import Answer, Hit
 
@@ -233,6 +233,12 @@ class Answerers:
             near_miss = Claims([], abstain=True, notice=other_years_notice(elsewhen[:10], shares, intent.years))
             if not scored or share(scored[0]) < max(shares):
                 return near_miss
+        if FIGURE in intent.asks and not intent.asks & {VOTE, DECISION, PERSON}:
+            # "how much / how many" is answered by a sentence that states an amount, not one naming only the topic
+            stated = [u for u in scored if answer_mod.gives_figure(u.sentence.text, intent.question)]
+            if scored and not stated:
+                return near_miss or Claims([], abstain=True, notice="no passage found states the figure asked for")
+            scored = stated
         answered_before = bool(scored and taken and any(_same(scored[0], t) for t in taken))
         scored = [s for s in scored if not any(_same(s, t) for t in taken)]
         if not scored:

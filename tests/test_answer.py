@@ -237,3 +237,22 @@ def test_a_sentence_broken_after_a_short_line_goes_on_when_the_next_line_is_in_l
     units = [u.text for u in Candidates([_hit(text)], CountingEmbedder(), dense_top=10).sentences]
     assert "Revenue expenditure was forecast at £172.1m which was about £4.8m below the current budget." in units, units
     assert "Capital expenditure was about £29.3m." in units  # a capital letter after a short line starts anew
+
+
+@pytest.mark.parametrize(
+    ("sentence", "states"),
+    [
+        ("Leicester will now be allocated 87 children.", True),
+        ("The budget requirement is £449.2m, a rise of 4.5%.", True),
+        ("three schools closed", True),
+        ("5. Sale of the Old Library Site, Mill Street (Pages 3 - 4)", False),  # an item's number and its pages
+        ("The meeting on 4 December 2025 agreed the 2025-26 plan.", False),  # a day, a year, a financial year
+        ("Item 12 was deferred to paragraph 3.2 of the report.", False),
+        ("Budget Forecast 2025/26 PDF 208 KB", False),  # a web page's link to a paper, and its size
+        ("The grant of £868,500 was split between the services.", False),  # the question's own figure
+    ],
+)
+def test_a_figure_answer_states_an_amount_not_only_dates_and_references(sentence, states):
+    from qa.answer import gives_figure
+
+    assert gives_figure(sentence, "How much of the £868,500 grant went to the fire service?") is states
