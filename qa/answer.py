@@ -356,7 +356,7 @@ _FIGURE = re.compile(r"\d[\d,.]*\d|\d")
 # digits that are not an amount: an item's or a list's number, page, item and paragraph references, a file's size, years and financial years, days of a month
 _NOT_AN_AMOUNT = re.compile(
     r"^\s*\(?\d{1,3}[a-z]?[.)]\s|\((?:pages?|items?|minutes?)\s[^)]*\)|\b(?:pages?|items?|minutes?|paragraphs?|appendix|section|decision\s+no\.?|no\.)\s*\d[\d./\-–\s]*"
-    r"|\b\d[\d.,]*\s*[KMG]B\b|\b(?:19|20)\d{2}(?:\s*[-/–]\s*\d{2,4})?\b|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:" + MONTH_NAMES + r")\b",
+    r"|\b\d[\d.,]*\s*[KMG]B\b|\b(?:quarter|q|phase|stage|tranche|round|wave|option|year)\s*\d\b|\b(?:19|20)\d{2}(?:\s*[-/–]\s*\d{2,4})?\b|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:" + MONTH_NAMES + r")\b",
     re.IGNORECASE,
 )
 
@@ -386,14 +386,19 @@ def key_weights(intent: Intent, term_weights) -> dict[str, float]:
     """A question's (or part's) key terms and their weights (`term_weights`: text -> idf by term). A part saying
     "it" also has the terms of the part it stands for, which together weigh as one of its own: "it" is one word of
     the part, and the other part's words only say what that word is ("roughly how many consumers did it hit" of
-    "When did the boil water notice begin, and ...": boil, water, notice share one term's weight)."""
+    "When did the boil water notice begin, and ...": boil, water, notice share one term's weight). The papers'
+    wording for what it asks (`Intent.wording`: "attend" for "did they turn up") weighs the same way."""
     own = term_weights(intent.question)
-    if not intent.refers_to or not own:
+    if not own:
         return own
-    other = {t: w for t, w in term_weights(intent.refers_to).items() if t not in own}
-    total = sum(other.values())
-    share = sum(own.values()) / len(own) / total if total else 0.0
-    return {**own, **{t: w * share for t, w in other.items()}}
+    out = dict(own)
+    # the papers' wording for what is asked ("attend" for "turn up") weighs, all together, as one of its terms too
+    for words in (intent.refers_to, intent.wording):
+        other = {t: w for t, w in term_weights(words).items() if t not in out} if words else {}
+        total = sum(other.values())
+        share = sum(own.values()) / len(own) / total if total else 0.0
+        out.update({t: w * share for t, w in other.items()})
+    return out
 
 
 def coverage(question_terms: dict[str, float], chunk: Chunk, stem) -> float:

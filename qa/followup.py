@@ -41,7 +41,7 @@ _SUBJECT_END = re.compile(
 )
 # "deferred to the next appropriate meeting" (not a notice of motion's "I will move at the next Meeting")
 _NEXT_MEETING = re.compile(r"(?<!move at the )\bnext (?:appropriate |scheduled |available )?meeting\b", re.IGNORECASE)
-_WORD = re.compile(r"[a-z][a-z'’-]{2,}")
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-]){2,}")  # letters of any alphabet ("éireann")
 # words that say nothing about what a commitment is about, and the words of items every meeting has
 _GENERIC = set(
     """the and for with that this from into onto about after before would will should could update updates report reports

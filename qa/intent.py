@@ -90,6 +90,9 @@ _WORDING: list[tuple[re.Pattern, str]] = [
     (re.compile(r"\b(chairs?|chaired|chairman|chairperson)\b", re.I), "chair councillor"),
     (re.compile(r"\bapologies|absent|absence\b", re.I), "apologies absence"),
     (_MOVER, "proposed seconded"),
+    # "did X turn up?" -> "X was unable to attend"; "where was the money to come from?" -> "funded from the reserve"
+    (re.compile(r"\b(?:turn(?:ed|s)?|show(?:ed|s)?)\s+up\b|\battend(?:ed|s|ance)?\b|\bwas\b.*\bpresent\b", re.IGNORECASE), "attend attendance apologies"),
+    (re.compile(r"\bwhere\b.*\b(?:money|funds?|funding|savings?)\b.*\b(?:come|coming|go|going)\b|\bhow\b.*\b(?:funded|paid for|financed)\b", re.IGNORECASE), "funded funding reserve contribution"),
 ]
 _VOTE_RESULT = re.compile(r"\b(vote|voted|voting|result|outcome|how many)\b", re.I)
 _VOTE_COUNT = re.compile(r"\bhow many\b.*\bvot|\bvoted for and against\b|\bwhat was the vote\b", re.I)
@@ -142,7 +145,7 @@ def committee_patterns(committees: frozenset[str]) -> dict[str, re.Pattern]:
     for name in committees:
         short = _COMMITTEE_SUFFIX.sub("", name).strip(" ,")
         suffix = name[len(short):].strip(" ,")
-        acronym = "".join(w[0] for w in re.findall(r"[A-Za-z]+", short) if w[:1].isupper())
+        acronym = "".join(w[0] for w in re.findall(r"[^\W\d_]+", short) if w[:1].isupper())
         alternatives = [rf"(?i:\b{re.escape(name)}\b)"]
         if short != name and len(short.split()) >= 2:
             alternatives.append(rf"(?i:\b{re.escape(short)}\b)")
@@ -175,6 +178,7 @@ class Intent:
     vote_count: bool = False  # asks for the numbers ("how many voted for", "what was the vote")
     mover: bool = False  # asks who moved, proposed or seconded a motion or amendment
     keywords: str = field(default="")  # the question plus the papers' wording, for keyword search
+    wording: str = ""  # the papers' words for what it asks ("turn up" -> "attend"), which an answer may hold instead
     parts: tuple[Intent, ...] = ()  # a question asking two things: each part, as asked ("..., and who seconded?")
     refers_to: str = ""  # a part saying "it" or "that cohort": the other parts' words, which say what it is about
     follows: str = ""  # a follow-up in a conversation: the topic it inherited (its `question` then ends with it)
@@ -250,6 +254,7 @@ def parse(question: str, councils: Iterable[str] = (), committees: Iterable[str]
         vote_count=VOTE in asks and bool(_VOTE_COUNT.search(q)),
         mover=bool(_MOVER.search(q)),
         keywords=" ".join([question, *wording]),
+        wording=" ".join(wording),
     )
 
 
@@ -269,7 +274,7 @@ _NOT_TOPIC = frozenset(
     item items meeting meetings papers paper minutes agenda next last latest previous later earlier first
     year years month months day days date dates time week weeks today yesterday tomorrow""".split()  # noqa: SIM905 (200 words read better as text)
 )
-_TOPIC_WORD = re.compile(r"[A-Za-z][\w'’&-]*")
+_TOPIC_WORD = re.compile(r"[^\W\d_][\w'’&-]*")  # a letter of any alphabet first ("Éireann", not "ireann")
 
 
 def topic_words(question: str, councils: Iterable[str] = (), committees: Iterable[str] = ()) -> str:

@@ -249,6 +249,7 @@ def test_a_sentence_broken_after_a_short_line_goes_on_when_the_next_line_is_in_l
         ("The meeting on 4 December 2025 agreed the 2025-26 plan.", False),  # a day, a year, a financial year
         ("Item 12 was deferred to paragraph 3.2 of the report.", False),
         ("Budget Forecast 2025/26 PDF 208 KB", False),  # a web page's link to a paper, and its size
+        ("The report set out the Quarter 3 forecast position for 2025/26.", False),
         ("The grant of £868,500 was split between the services.", False),  # the question's own figure
     ],
 )
@@ -256,3 +257,16 @@ def test_a_figure_answer_states_an_amount_not_only_dates_and_references(sentence
     from qa.answer import gives_figure
 
     assert gives_figure(sentence, "How much of the £868,500 grant went to the fire service?") is states
+
+
+def test_the_papers_wording_weighs_as_one_of_the_questions_terms():
+    from qa.answer import key_weights
+    from qa.intent import parse
+
+    def weights(text: str) -> dict[str, float]:
+        return {w: 1.0 for w in text.lower().replace("?", "").split()}
+
+    got = key_weights(parse("did uisce éireann turn up"), weights)
+    extra = {t: w for t, w in got.items() if t in ("attend", "attendance", "apologies")}
+    assert set(extra) == {"attend", "attendance", "apologies"} and abs(sum(extra.values()) - 1.0) < 1e-9
+    assert key_weights(parse("what was agreed"), weights) == weights("what was agreed")  # no wording: as asked

@@ -135,11 +135,15 @@ def test_what_a_vote_question_wants(question, outcome, about, listing, result, c
         ("Who moved the motion on vapes?", "proposed seconded"),
         ("Who put forward the amendment?", "proposed seconded"),
         ("What was the result when members voted on devolution?", "carried lost"),
+        ("Did Uisce Éireann turn up to the special meeting?", "attend"),
+        ("Who moved it, and where was the money meant to come from?", "funded funding reserve"),
+        ("How was the smoke-free spaces project funded?", "funded funding reserve"),
     ],
 )
 def test_keyword_search_reads_how_papers_word_the_question(question, words):
     i = parse(question)
     assert i.keywords.startswith(question) and words in i.keywords
+    assert words in i.wording  # and an answer may hold the papers' words instead of the question's
 
 
 def test_a_plain_question_is_searched_as_asked():
@@ -264,6 +268,7 @@ def test_a_committee_acronym_is_matched_only_in_capitals():
         ("What did the Cabinet decide about Family Hubs?", "Family Hubs"),
         ("How many children arrived via the National Transfer Scheme?", "children arrived via National Transfer Scheme"),
         ("What was said at the 28 October 2025 meeting?", ""),
+        ("Did Uisce Éireann attend?", "Uisce Éireann attend"),  # a word may start with a letter of any alphabet
     ],
 )
 def test_what_a_question_is_about_in_its_own_words(question, topic):
