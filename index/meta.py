@@ -356,8 +356,24 @@ def meta_from_path(path: Path, root: Path) -> PaperMeta:
             break
     meta.committee = committee_from_path(rel)
     meta.doc_type = doc_type_from_words(rel.stem)
-    meta.title = rel.stem.replace("_", " ").strip()
+    meta.title = title_from_name(rel.stem)
     return meta
+
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)+$")
+
+
+def title_from_name(stem: str) -> str:
+    """A paper's title from its file name: the name itself where people wrote it ("Agenda frontsheet 30th-Jan-2025",
+    underscores as spaces), or for a machine's slug ("leicester-cype-2025-10-28-agenda-pack") the words after its
+    date, which say what the paper is ("Agenda pack"; the council, committee and date are in the label already)."""
+    if not _SLUG.match(stem):
+        return stem.replace("_", " ").strip()
+    words = re.split(r"[-_.]", stem)
+    iso = ISO_DATE.search(stem)
+    after = re.split(r"[-_.]", stem[iso.end():].strip("-_.")) if iso else []
+    kept = [w for w in (after if any(after) else words) if w and not w.isdigit()]
+    return " ".join(kept).capitalize() if kept else stem
 
 
 MANIFEST_NAMES = ("SOURCES.tsv", "manifest.tsv", "manifest.csv", "councilqa-manifest.csv")

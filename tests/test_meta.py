@@ -145,3 +145,19 @@ def test_when_a_text_says_something_happens(text, date_named, time_named):
 
     assert names_date(text) == date_named
     assert names_time(text) == time_named
+
+
+@pytest.mark.parametrize(
+    ("stem", "title"),
+    [
+        ("leicester-cype-2025-10-28-agenda-pack", "Agenda pack"),  # a slug: what the paper is, after its date
+        ("leicester-cype-2025-10-28-minutes", "Minutes"),
+        ("budget-report-final", "Budget report final"),
+        ("Agenda_frontsheet_30th-Jan-2025_10.00_Cabinet", "Agenda frontsheet 30th-Jan-2025 10.00 Cabinet"),  # written by people
+        ("24-00096_-_PRoD", "24-00096 - PRoD"),
+    ],
+)
+def test_a_papers_title_from_its_file_name(stem, title):
+    from index.meta import title_from_name
+
+    assert title_from_name(stem) == title
