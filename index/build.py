@@ -9,12 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from llama_index.core.schema import MetadataMode
-
 from .chunk import ChunkOptions, chunk_pages
 from .decisions import extract_records
 from .discover import Found, discover, file_hash, find_manifests
-from .embed import load_embedder
 from .errors import CouncilQAError, ParseError, TooLarge
 from .exempt import withhold
 from .meta import (
@@ -142,6 +139,8 @@ def embed_and_store(
     Works in slices, calling `progress(done, total)` after each; `budget` is (started, seconds) on
     time.monotonic(): past it, TooLarge is raised, and what was stored is left for the caller to delete.
     """
+    from llama_index.core.schema import MetadataMode  # here, not at import: `qa --help` and `qa stats` load no llama-index
+
     texts = [c.to_node().get_content(metadata_mode=MetadataMode.EMBED) for c in chunks]
     for start in range(0, len(chunks), EMBED_SLICE):
         if budget is not None and time.monotonic() > budget[0] + budget[1]:
@@ -254,6 +253,8 @@ def _build(paths: list[Path], store: IndexStore, options: IndexOptions, manifest
                     "(index.max_paper_chunks); split the file, or raise the limit"
                 )
             if embedder is None:
+                from .embed import load_embedder  # the model's libraries load only when a paper is to be embedded
+
                 embedder = load_embedder(options.embed_model, options.embed_batch_size, options.embed_dtype)
                 store.set_info("embed_model", options.embed_model)
             records = embed_and_store(

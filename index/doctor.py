@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from .build import IndexOptions, embed_and_store
 from .chunk import chunk_pages
-from .embed import load_embedder
 from .errors import DamagedIndex
 from .store import IndexStore, chroma_damage
 
@@ -89,6 +88,8 @@ def repair(store: IndexStore, options: IndexOptions | None = None, wait: bool = 
             if paper is None:
                 continue
             if embedder is None:
+                from .embed import load_embedder  # the model's libraries only when something is re-embedded
+
                 embedder = load_embedder(store.get_info("embed_model") or options.embed_model, options.embed_batch_size, options.embed_dtype)
             store.delete_paper_chunks([paper.id])
             chunks = chunk_pages(paper.id, paper.source, paper.meta, store.pages(paper.id), options.chunk)

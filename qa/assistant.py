@@ -5,27 +5,29 @@ from __future__ import annotations
 import shutil
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from index import doctor
 from index.build import Progress, build_index
 from index.discover import file_hash
 from index.doctor import Checkup
-from index.embed import load_embedder
 from index.errors import CouncilQAError
 from index.exempt import EXEMPT, withheld
 from index.store import IndexStore, StoredRecord
 from index.types import DocType, IndexReport
 
 from . import timeline
-from .answerers import Answerers
 from .config import Settings, load_settings
 from .generate import GeneratedAnswer
 from .intent import Context, Intent, context_after, follow_up, parse
 from .llm import LLMUnavailable, make_llm
 from .register import RecordFilters, Register
-from .retrieve import HybridRetriever
 from .timeline import Timeline
 from .types import Answer, Filters, Hit
+
+if TYPE_CHECKING:  # imported where first used, so `qa stats` and `qa decisions` load no model or search library
+    from .answerers import Answerers
+    from .retrieve import HybridRetriever
 
 
 class Assistant:
@@ -45,6 +47,8 @@ class Assistant:
         if self._embedder is None:
             built_with = self.store.get_info("embed_model")
             name = built_with or self.settings.index.embed_model
+            from index.embed import load_embedder
+
             self._embedder = load_embedder(name, self.settings.index.embed_batch_size, self.settings.index.embed_dtype)
         return self._embedder
 
@@ -52,6 +56,8 @@ class Assistant:
     def retriever(self) -> HybridRetriever:
         """The hybrid retriever over this index."""
         if self._retriever is None:
+            from .retrieve import HybridRetriever
+
             self._retriever = HybridRetriever(self.store, self.embedder, self.settings.retrieval)
         return self._retriever
 
@@ -217,6 +223,8 @@ class Assistant:
         """The answerers over this index (qa.answerers)."""
         if self._answerers is None:
             r = self.retriever
+            from .answerers import Answerers
+
             self._answerers = Answerers(self.store, self.register, self.embedder, r.term_weights, r.stem_terms, self.settings.answer)
         return self._answerers
 

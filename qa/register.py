@@ -11,12 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
-from llama_index.core import VectorStoreIndex
-from llama_index.core.llms import MockLLM
-from llama_index.core.retrievers import QueryFusionRetriever
-from llama_index.core.schema import QueryBundle, TextNode
-from llama_index.retrievers.bm25 import BM25Retriever
-
 from index.store import IndexStore, StoredRecord
 
 from .followup import Agendas, due_month
@@ -65,19 +59,41 @@ class Register:
         self.min_score = min_score
         self._lock = threading.Lock()
         self._generation = -1
-        self._records: dict[str, StoredRecord] = {}
+        self._plain: dict[str, StoredRecord] = {}  # as stored
+        self._followed: dict[str, StoredRecord] | None = None  # commitments with what later papers say of them
         self._bm25 = None
         self.agendas = Agendas(store)
 
     def _refresh(self) -> None:
+        """Read the records again when the index changed. Follow-ups (which read every agenda item) and the keyword
+        index are made when first needed, so listing decisions costs a catalog read."""
         with self._lock:
             generation = self.store.generation()
             if generation == self._generation:
                 return
-            self._records = {r.id: self._with_follow_up(r) for r in self.store.records()}
-            nodes = [TextNode(id_=rid, text=r.record.search_text()) for rid, r in self._records.items()]
-            self._bm25 = BM25Retriever(nodes=nodes, similarity_top_k=min(50, len(nodes))) if nodes else None
+            self._plain = {r.id: r for r in self.store.records()}
+            self._followed, self._bm25 = None, None
             self._generation = generation
+
+    @property
+    def _records(self) -> dict[str, StoredRecord]:
+        self._refresh()
+        with self._lock:
+            if self._followed is None:
+                self._followed = {rid: self._with_follow_up(r) for rid, r in self._plain.items()}
+            return self._followed
+
+    def _keywords(self):
+        """llama-index's BM25Retriever over the records' text (made on the first topic search of a generation)."""
+        from llama_index.core.schema import TextNode
+        from llama_index.retrievers.bm25 import BM25Retriever
+
+        records = self._records
+        with self._lock:
+            if self._bm25 is None and records:
+                nodes = [TextNode(id_=rid, text=r.record.search_text()) for rid, r in records.items()]
+                self._bm25 = BM25Retriever(nodes=nodes, similarity_top_k=min(50, len(nodes)))
+            return self._bm25
 
     def _with_follow_up(self, r: StoredRecord) -> StoredRecord:
         """A commitment with what later papers say of it, and 'the next meeting' resolved to a month."""
@@ -93,20 +109,26 @@ class Register:
         self._refresh()
         filters = filters or RecordFilters()
         if not topic:
-            rows = [r for r in self._records.values() if r.record.type == type_ and filters.matches(r)]
+            pool = self._records if type_ == "commitment" else self._plain  # only commitments have follow-ups
+            rows = [r for r in pool.values() if r.record.type == type_ and filters.matches(r)]
             return sorted(rows, key=lambda r: (r.record.meeting_date or date.min, r.source, r.n))[:limit]
         return [r for r in self.search(topic) if r.record.type == type_ and filters.matches(r)][:limit]
 
     def search(self, topic: str) -> list[StoredRecord]:
         """Records about a topic, best first (BM25 + dense, fused), down to a minimum fused score."""
-        self._refresh()
-        if self._bm25 is None:
+        from llama_index.core import VectorStoreIndex
+        from llama_index.core.llms import MockLLM
+        from llama_index.core.retrievers import QueryFusionRetriever
+        from llama_index.core.schema import QueryBundle
+
+        bm25 = self._keywords()
+        if bm25 is None:
             return []
         dense = VectorStoreIndex.from_vector_store(self.store.vector_store(records=True), embed_model=self.embedder()).as_retriever(
             similarity_top_k=50
         )
         fusion = QueryFusionRetriever(
-            [self._bm25, dense],
+            [bm25, dense],
             llm=MockLLM(),
             mode="relative_score",
             similarity_top_k=100,

@@ -129,3 +129,21 @@ def test_every_command_is_in_the_readme():
     readme = (Path(__file__).parent.parent / "README.md").read_text()
     for name in cli.commands:
         assert f"qa {name}" in readme, name
+
+
+@pytest.mark.parametrize("command", [["--help"], ["stats"], ["decisions"], ["decisions", "--exempt"]])
+def test_quick_commands_load_no_model_search_or_ui_library(papers, command):
+    """`qa --help`, `qa stats` and `qa decisions` read the catalog only: torch, sentence-transformers, gradio,
+    llama-index and chromadb stay unloaded (they cost seconds of start-up), in a fresh interpreter."""
+    import subprocess
+    import sys
+
+    assert CliRunner().invoke(cli, ["index", str(papers)]).exit_code == 0
+    heavy = ("torch", "sentence_transformers", "gradio", "llama_index.core", "chromadb")
+    code = (
+        "import sys\nfrom qa.cli import cli\n"
+        f"try:\n    cli({command!r}, standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+        f"print([m for m in {heavy!r} if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout + out.stderr

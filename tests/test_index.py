@@ -219,10 +219,10 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(papers, monkeyp
 
 
 def test_a_paper_past_its_time_budget_is_given_up_and_nothing_of_it_kept(papers, monkeypatch):
-    from index import build
+    from index import build, embed
 
     clock = {"now": 0.0}
-    real_load = build.load_embedder
+    real_load = embed.load_embedder
 
     class SlowEmbedder:  # each batch "takes" 500 s on a fake clock
         def __init__(self, inner):
@@ -233,7 +233,7 @@ def test_a_paper_past_its_time_budget_is_given_up_and_nothing_of_it_kept(papers,
             return self.inner.get_text_embedding_batch(texts)
 
     monkeypatch.setattr(build.time, "monotonic", lambda: clock["now"])
-    monkeypatch.setattr(build, "load_embedder", lambda *a: SlowEmbedder(real_load(*a)))
+    monkeypatch.setattr(embed, "load_embedder", lambda *a: SlowEmbedder(real_load(*a)))  # build loads it from there
     (papers / "long.txt").write_text(_long_text(6000), encoding="utf-8")  # about 600 chunks: three slices
     store = _store()
     events = []
