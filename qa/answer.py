@@ -208,8 +208,15 @@ class Candidates:
         ]
         self.embed_model = embed_model
         self.dense_top = dense_top
+        self._at = {id(s): i for i, s in enumerate(self.sentences)}
         self._vectors: dict[int, np.ndarray] = {}
         self._queries: dict[str, np.ndarray] = {}  # the question and its parts, embedded once each
+
+    def before(self, s: Sentence) -> Sentence | None:
+        """The sentence before `s` in its passage (what "the project" or "it" in `s` may stand for), or None."""
+        i = self._at.get(id(s), 0)
+        prev = self.sentences[i - 1] if i else None
+        return prev if prev is not None and prev.chunk.id == s.chunk.id and prev.page_index == s.page_index else None
 
     def _similarity(self, text: str, which: list[int]) -> dict[int, float]:
         for i in which:
@@ -353,18 +360,23 @@ _RANKERS: dict[Path, Ranker] = {}
 _FIGURE = re.compile(r"\d[\d,.]*\d|\d")
 
 
-# digits that are not an amount: an item's or a list's number, page, item and paragraph references, a file's size, years and financial years, days of a month
+# digits that are not an amount: an item's, a list's or a paragraph's number ("1.2 As part of"), page, item and paragraph references, a file's size, years and financial years, days of a month
 _NOT_AN_AMOUNT = re.compile(
-    r"^\s*\(?\d{1,3}[a-z]?[.)]\s|\((?:pages?|items?|minutes?)\s[^)]*\)|\b(?:pages?|items?|minutes?|paragraphs?|appendix|section|decision\s+no\.?|no\.)\s*\d[\d./\-–\s]*"
+    r"^\s*\(?\d{1,3}[a-z]?[.)]\s|^\s*\d{1,3}(?:\.\d{1,3})+\.?\s+(?=(?-i:[A-Z]))|\((?:pages?|items?|minutes?)\s[^)]*\)|\b(?:pages?|items?|minutes?|paragraphs?|appendix|section|decision\s+no\.?|no\.)\s*\d[\d./\-–\s]*"
     r"|\b\d[\d.,]*\s*[KMG]B\b|\b(?:quarter|q|phase|stage|tranche|round|wave|option|year)\s*\d\b|\b(?:19|20)\d{2}(?:\s*[-/–]\s*\d{2,4})?\b|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:" + MONTH_NAMES + r")\b",
     re.IGNORECASE,
 )
+
+
+_NUMBER_WORD = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|thousand)\b", re.IGNORECASE)
 
 
 def gives_figure(text: str, question: str) -> bool:
     """Whether a sentence states an amount, a count or a rate the question does not give itself ("£1.2m", "87
     children", "4.5%"), not only years, dates and page or item numbers: what a "how much / how many" answer needs."""
     rest = _NOT_AN_AMOUNT.sub(" ", text)
+    for word in {w.lower() for w in _NUMBER_WORD.findall(question)}:  # "the two contracts" of "what do the two ... cost"
+        rest = re.sub(rf"\b{word}\b", " ", rest, flags=re.IGNORECASE)
     given = figures(rest)
     return bool(_NUMBER.search(rest)) and not (given and given <= figures(question))
 

@@ -155,6 +155,16 @@ class Answerers:
             return ""
         return f"a later meeting also decided on this: {later[-1].where()} (qa timeline \"{intent.topic}\" lists them all)"
 
+    def _terms_in_context(self, best: Scored, pool: Candidates, topic_weights: dict[str, float]) -> float:
+        """Share of the question's key terms the best sentence holds with its passage header, or with the sentence
+        before it as well ("Consultants will be procured early next year to progress the project." after "Limerick
+        to Oola Greenway is at stage 0": the project is the greenway)."""
+        prev = pool.before(best.sentence) if best.terms < self._thresholds()[2] else None
+        if prev is None:
+            return best.terms
+        s = best.sentence
+        return max(best.terms, answer_mod.key_share(topic_weights, self.stem(s.chunk.header()) | self.stem(s.text) | self.stem(prev.text)))
+
     def part_claims(self, intent: Intent, hits: list[Hit], pool: Candidates, part_hits=None, floor: float | None = None) -> list[Claims | None]:
         """Each part's claims (see `part`). A quote that two parts would both take goes to the part whose own key
         terms it holds most ("... planned for April" to "when is the wider roll-out planned"); the other part looks
@@ -249,7 +259,7 @@ class Answerers:
         # a part of a two-part question is answered by a unit holding every one of the part's key terms, even below
         # the fitted probability (its terms are diluted by the other part's in the whole-question features)
         sure = best.score >= min_score or (whole is not None and best.lexical >= 1.0)
-        if best_coverage < min_coverage or not sure or best.terms < min_terms:
+        if best_coverage < min_coverage or not sure or self._terms_in_context(best, pool, topic_weights) < min_terms:
             return Claims([]) if answered_before else near_miss
         if DECISION in intent.asks:
             decisions = self.decisions(hits)

@@ -3,7 +3,7 @@
 import pytest
 
 from index.types import Chunk, Span
-from qa.answer import Candidates
+from qa.answer import Candidates, Scored
 from qa.intent import parse
 from qa.types import Hit
 
@@ -246,17 +246,20 @@ def test_a_sentence_broken_after_a_short_line_goes_on_when_the_next_line_is_in_l
         ("The budget requirement is £449.2m, a rise of 4.5%.", True),
         ("three schools closed", True),
         ("5. Sale of the Old Library Site, Mill Street (Pages 3 - 4)", False),  # an item's number and its pages
+        ("1.2 As part of the programme the centres transitioned to new contracts.", False),  # a paragraph's number
+        ("1.5 million people use the buses.", True),
         ("The meeting on 4 December 2025 agreed the 2025-26 plan.", False),  # a day, a year, a financial year
         ("Item 12 was deferred to paragraph 3.2 of the report.", False),
         ("Budget Forecast 2025/26 PDF 208 KB", False),  # a web page's link to a paper, and its size
         ("The report set out the Quarter 3 forecast position for 2025/26.", False),
         ("The grant of £868,500 was split between the services.", False),  # the question's own figure
+        ("The two services share the grant.", False),  # the question's own number, in words
     ],
 )
 def test_a_figure_answer_states_an_amount_not_only_dates_and_references(sentence, states):
     from qa.answer import gives_figure
 
-    assert gives_figure(sentence, "How much of the £868,500 grant went to the fire service?") is states
+    assert gives_figure(sentence, "How much of the £868,500 grant went to the two services?") is states
 
 
 def test_the_papers_wording_weighs_as_one_of_the_questions_terms():
@@ -270,3 +273,31 @@ def test_the_papers_wording_weighs_as_one_of_the_questions_terms():
     extra = {t: w for t, w in got.items() if t in ("attend", "attendance", "apologies")}
     assert set(extra) == {"attend", "attendance", "apologies"} and abs(sum(extra.values()) - 1.0) < 1e-9
     assert key_weights(parse("what was agreed"), weights) == weights("what was agreed")  # no wording: as asked
+
+
+def test_a_sentence_is_judged_with_the_one_before_it_when_it_says_the_project():
+    """'Consultants will be procured early next year to progress the project.' holds little of "the Oola greenway,
+    ... when will consultants be brought in?"; the sentence before it names the greenway, so together they hold
+    enough of the question to answer its part."""
+    from qa.answer import key_share
+    from qa.answerers import Answerers
+
+    text = (
+        "Limerick to Oola Greenway is at stage 0 and no route has been determined as yet.\n"
+        "Consultants will be procured early next year to progress the project."
+    )
+    pool = Candidates([_hit(text)], CountingEmbedder(), dense_top=2)
+    first, second = pool.sentences
+    assert pool.before(second) is first and pool.before(first) is None
+    weights = {"status": 1.0, "oola": 3.0, "greenway": 2.0, "consultants": 1.0, "brought": 2.0}
+    alone = key_share(weights, _stem(second.text))
+
+    class Gate(Answerers):  # only what the gate reads: the stemmer and the fitted thresholds
+        def __init__(self):
+            self.stem = _stem
+
+        def _thresholds(self):
+            return (0.0, 0.0, 0.3, 0.0)
+
+    best = Scored(second, 0.5, 0.5, 0.2, alone)
+    assert alone < 0.3 <= Gate()._terms_in_context(best, pool, weights)
