@@ -386,7 +386,7 @@ class Answerers:
         def fit(r: StoredRecord) -> tuple[float, bool]:  # most of the question's subject first, then those retrieved
             return -key_share(weights, self.stem(f"{r.record.item_title or ''} {r.record.text}")), r.id not in there
 
-        for r in sorted(self.register.search(topic), key=fit):
+        for r in self._with_amendments(sorted(self.register.search(topic), key=fit), intent):
             rec = r.record
             if not (rec.type == "decision" and rec.mover and intent.at(rec.meeting_date) and (not intent.councils or r.council in intent.councils)):
                 continue
@@ -406,6 +406,21 @@ class Answerers:
                 if self._verifies(claims):
                     return claims
         return None
+
+    def _with_amendments(self, found: list[StoredRecord], intent: Intent):
+        """The records found, each motion followed, when an amendment is asked about ("who put forward the amendment
+        to it?"), by the amendments moved under the same item: an amendment's own words seldom repeat the motion's
+        subject ("The proposer and seconder of the original motion agreed to the amendment")."""
+        seen: set[str] = set()
+        for r in found:
+            if r.id not in seen:
+                seen.add(r.id)
+                yield r
+            if intent.about == "amendment" and r.record.item and not r.record.kind.startswith("amendment"):
+                for a in self.register.for_items([(r.paper_id, r.record.item)]):
+                    if a.record.kind.startswith("amendment") and a.id not in seen:
+                        seen.add(a.id)
+                        yield a
 
     def votes(self, intent: Intent, hits: list[Hit], topic: str) -> Claims | None:
         """For questions about motions, amendments and votes ("Which budget amendments were lost on 13 February

@@ -667,3 +667,33 @@ def test_what_was_agreed_says_when_a_later_meeting_decided_again(papers):
     now = a.ask("What was agreed about the cycle lanes?")
     assert "paused" in now.text and "later meeting" not in now.notice
     assert [e.meeting_date.isoformat() for e in a.timeline("cycle lanes").entries if e.kind == "decided"] == ["2025-10-28", "2025-12-09"]
+
+
+
+def test_the_amendment_to_a_motion_is_the_one_moved_under_its_item_though_its_words_name_another_subject():
+    """Topic search finds the motion on disposable vapes; the amendment moved under the same item says only "action
+    on litter", so "who put forward the amendment to it?" looks at that item's amendments right after the motion."""
+    from index.decisions import Record
+    from index.store import StoredRecord
+    from qa.answerers import Answerers
+    from qa.intent import parse
+
+    def rec(n: int, item: str, kind: str, text: str) -> StoredRecord:
+        return StoredRecord("p1", n, Record(type="decision", text=text, kind=kind, item=item), "m.md", "Kent County Council", "Full Council")
+
+    motion = rec(0, "308", "resolved", "County Council supports a ban on disposable vapes.")
+    amendment = rec(1, "308", "amendment carried", "The proposer and seconder of the original motion agreed to the amendment")
+    other = rec(2, "309", "amendment lost", "Reduce the waste reserve to fund cameras.")
+
+    class Items:
+        def for_items(self, keys, type_="decision"):
+            return [r for r in (motion, amendment, other) if (r.paper_id, r.record.item) in keys]
+
+    class Movers(Answerers):  # only what the ordering reads: the register
+        def __init__(self):
+            self.register = Items()
+
+    asked = parse("Who moved the motion on disposable vapes, and who put forward the amendment to it?").parts[1]
+    assert [r.n for r in Movers()._with_amendments([motion, other], asked)] == [0, 1, 2]
+    plain = parse("Who moved the motion on disposable vapes?")
+    assert [r.n for r in Movers()._with_amendments([motion, other], plain)] == [0, 2]  # no amendment asked about
