@@ -117,6 +117,33 @@ def years_named(text: str, periods_only: bool = False) -> set[int]:
     return years
 
 
+_QUARTER = re.compile(r"\bquarter\s*([1-4])\b|\bq([1-4])\b|\b(first|second|third|fourth)\s+quarter\b", re.IGNORECASE)
+_PERIOD_END = re.compile(r"\b(?:as\s+at|(?:at|to)\s+the\s+end\s+of|end\s+of)\s+(?:the\s+)?(" + _MONTH_RE + r")\b", re.IGNORECASE)
+# English councils' financial year starts in April: its quarters end in June, September, December and March
+QUARTER_ENDING = {6: 1, 9: 2, 12: 3, 3: 4}
+_ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+
+
+_AS_AT_QUARTER = re.compile(r"\b(?:as\s+at|(?:at|to)\s+the\s+end\s+of|end\s+of)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def quarters_named(text: str, as_period: bool = False) -> frozenset[int]:
+    """The financial quarters `text` is about: "quarter 2", "Q3", "the second quarter", or a period ending with a
+    quarter's last month ("as at the end of June": quarter 1). Other months say nothing of a quarter. With
+    `as_period` (for a passage's sentence), only the period it reports ("as at the end of June", "at the end of
+    quarter 1"), not a quarter it compares with ("£9.9m (£3.1m in Quarter 2)")."""
+    out = set()
+    for m in _QUARTER.finditer(text):
+        if as_period and not _AS_AT_QUARTER.search(text[: m.start()]):
+            continue
+        out.add(int(m.group(1) or m.group(2)) if (m.group(1) or m.group(2)) else _ORDINAL[m.group(3).lower()])
+    for m in _PERIOD_END.finditer(text):
+        month = MONTHS.get(m.group(1).lower().rstrip("."))
+        if month in QUARTER_ENDING:
+            out.add(QUARTER_ENDING[month])
+    return frozenset(out)
+
+
 def first_date(text: str) -> date | None:
     """The first full date in `text`, or None."""
     dates = find_dates(text)

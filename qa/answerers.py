@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import partial
 from datetime import date
 
 from index.exempt import EXEMPT
-from index.meta import MONTHS, years_named
+from index.meta import MONTHS, quarters_named, years_named
 from index.motions import is_closure, is_outcome, is_vote_call, vote_block, vote_count
 from index.store import IndexStore, StoredRecord
 
@@ -229,6 +230,13 @@ class Answerers:
         # a unit naming only other years than those asked ("2021 € 15,754.75" for "spend in 2023") does not answer;
         # when such units rank above the rest and hold more of the question, say so (a near miss)
         scored, elsewhen = by_year(scored, intent.years)
+        # the same for a financial quarter ("underspend at the end of quarter 2" is not "as at the end of June")
+        reported = partial(quarters_named, as_period=True)
+        scored, otherwhen = by_year(scored, intent.quarters, reported)
+        if otherwhen and (not scored or otherwhen[0].score > scored[0].score):
+            named = sorted(set().union(*(reported(u.sentence.text) for u in otherwhen[:3])))
+            return Claims([], abstain=True, notice=f"the passages found give it for quarter {', '.join(map(str, named))}, "
+                                                   f"not quarter {', '.join(map(str, sorted(intent.quarters)))}")
         # only the units ranked above the best left can say the passages answer for other years
         elsewhen = [u for u in elsewhen if not scored or u.score > scored[0].score]
         near_miss = None
@@ -529,14 +537,15 @@ def _tail(s: Sentence, most: int = 400) -> Sentence:
     return replace(s, text=tail[tail.find(" ") + 1 :])
 
 
-def by_year(scored: list[Scored], asked: frozenset[int]) -> tuple[list[Scored], list[Scored]]:
+def by_year(scored: list[Scored], asked: frozenset[int], named_in=years_named) -> tuple[list[Scored], list[Scored]]:
     """(the units that may answer for the years a question asks about, those naming only other years), each best
-    first. A unit naming no year may answer (its meeting's year is the one meant)."""
+    first. A unit naming no year may answer (its meeting's year is the one meant). `named_in`: what a text names
+    (years, or financial quarters with index.meta.quarters_named)."""
     if not asked:
         return scored, []
     keep, others = [], []
     for s in scored:
-        named = years_named(s.sentence.text)
+        named = named_in(s.sentence.text)
         (others if named and not named & asked else keep).append(s)
     return keep, others
 

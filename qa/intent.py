@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
-from index.meta import DAY_MONTH_YEAR, MONTH_YEAR, MONTHS, find_dates, years_named
+from index.meta import DAY_MONTH_YEAR, MONTH_YEAR, MONTHS, find_dates, quarters_named, years_named
 from index.types import DocType
 
 FIGURE, DATE, PERSON, PLACE, DECISION, VOTE, COMMITMENT, REASON = "figure", "date", "person", "place", "decision", "vote", "commitment", "reason"
@@ -167,6 +167,7 @@ class Intent:
     asks: frozenset[str] = frozenset()
     dates: tuple[DateHint, ...] = ()
     years: frozenset[int] = frozenset()  # the years asked about, beyond meeting dates ("spend in 2023", "for 2025-26")
+    quarters: frozenset[int] = frozenset()  # the financial quarters asked about ("at the end of quarter 2")
     doc_types: frozenset[DocType] = frozenset()
     councils: tuple[str, ...] = ()  # the known councils it names ("Kent's", "WECA")
     committees: tuple[str, ...] = ()  # the known committees it names ("the Cabinet", "full council")
@@ -231,7 +232,7 @@ def parse(question: str, councils: Iterable[str] = (), committees: Iterable[str]
         # a part is about the meeting, council and kind of paper the whole question names, unless it names its own
         subs = [parse(p, councils, committees) for p in pieces]
         parts = tuple(
-            replace(i, dates=i.dates or dates, years=i.years or years, councils=i.councils or named, committees=i.committees or bodies, doc_types=i.doc_types or kinds)
+            replace(i, dates=i.dates or dates, years=i.years or years, quarters=i.quarters or quarters_named(question), councils=i.councils or named, committees=i.committees or bodies, doc_types=i.doc_types or kinds)
             for i in subs
         )
         # a part saying "it" is about what the other parts name: searched and matched with their words too
@@ -243,6 +244,7 @@ def parse(question: str, councils: Iterable[str] = (), committees: Iterable[str]
         asks=asks,
         dates=dates,
         years=years,
+        quarters=quarters_named(question),
         doc_types=kinds,
         councils=named,
         committees=bodies,

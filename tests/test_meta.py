@@ -161,3 +161,21 @@ def test_a_papers_title_from_its_file_name(stem, title):
     from index.meta import title_from_name
 
     assert title_from_name(stem) == title
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "reported"),
+    [
+        ("What was the underspend at the end of quarter 2 (September 2025)?", {2}, {2}),
+        ("an underspend of £3m as at the end of June", {1}, {1}),  # June ends the financial year's first quarter
+        ("the £9.9m underspend in CYPE (£3.1m in Quarter 2)", {2}, set()),  # a comparison, not the period reported
+        ("Q3 monitoring and the third quarter", {3}, set()),
+        ("the position at the end of quarter 4", {4}, {4}),
+        ("as at the end of November", set(), set()),  # not a quarter's end
+        ("The council met in June.", set(), set()),
+    ],
+)
+def test_the_financial_quarters_a_text_names(text, asked, reported):
+    from index.meta import quarters_named
+
+    assert quarters_named(text) == asked and quarters_named(text, as_period=True) == reported

@@ -139,3 +139,17 @@ def test_a_part_the_papers_do_not_answer_is_named(assistant):
     a = assistant.ask("What were the allotment rents set at for 2026, and when will the new crematorium open?")
     assert "45 euro" in a.text
     assert "crematorium" in a.notice and "don't answer" in a.notice
+
+
+def test_a_figure_for_another_quarter_is_a_near_miss_not_an_answer(tmp_path):
+    from .conftest import index_texts
+
+    a = index_texts(tmp_path / "p", {"scrutiny-2025-09-23-minutes.md": (
+        "MINUTES of the Children's Scrutiny Commission held on 23 September 2025.\n\n"
+        "170. Children's Services Finances\n\n"
+        "The total children's services budget was £119.3m, with a forecast of £116.3m and an underspend of £3m as at the end of June.\n"
+    )})
+    answer = a.ask("What was the children's services budget underspend at the end of quarter 2?")
+    assert answer.abstained and "the passages found give it for quarter 1, not quarter 2" in answer.notice
+    said = a.ask("What was the children's services budget underspend at the end of quarter 1?")
+    assert not said.abstained and "£3m" in said.text
