@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from functools import partial
 from datetime import date
+from functools import partial
 
 from index.exempt import EXEMPT
 from index.meta import MONTHS, quarters_named, years_named
