@@ -229,6 +229,9 @@ class Answerers:
             return Claims([], abstain=True, notice="no passage found mentions " + " or ".join(f"“{t}”" for t in missing))
         # a unit naming only other years than those asked ("2021 € 15,754.75" for "spend in 2023") does not answer;
         # when such units rank above the rest and hold more of the question, say so (a near miss)
+        if not _ASKS_ABOUT_QUESTIONS.search(intent.question):
+            # a question put to the meeting ("Would it not be better to wait ...?") says what was asked, not the answer
+            scored = [u for u in scored if not u.sentence.text.rstrip(" ”\"’')").endswith("?")]
         scored, elsewhen = by_year(scored, intent.years)
         # the same for a financial quarter ("underspend at the end of quarter 2" is not "as at the end of June")
         reported = partial(quarters_named, as_period=True)
@@ -535,6 +538,9 @@ def _tail(s: Sentence, most: int = 400) -> Sentence:
         return s
     tail = s.text[-most:]
     return replace(s, text=tail[tail.find(" ") + 1 :])
+
+
+_ASKS_ABOUT_QUESTIONS = re.compile(r"\b(?:ask|asks|asked|asking|question|questions|queried|query|raised)\b", re.IGNORECASE)
 
 
 def by_year(scored: list[Scored], asked: frozenset[int], named_in=years_named) -> tuple[list[Scored], list[Scored]]:

@@ -153,3 +153,17 @@ def test_a_figure_for_another_quarter_is_a_near_miss_not_an_answer(tmp_path):
     assert answer.abstained and "the passages found give it for quarter 1, not quarter 2" in answer.notice
     said = a.ask("What was the children's services budget underspend at the end of quarter 1?")
     assert not said.abstained and "£3m" in said.text
+
+
+def test_a_question_put_to_the_meeting_is_not_an_answer_unless_the_question_asks_what_was_asked(tmp_path):
+    from .conftest import index_texts
+
+    a = index_texts(tmp_path / "p", {"forum-2026-03-20-public-questions.md": (
+        "PUBLIC QUESTIONS to the Mayor, 20 March 2026.\n\n"
+        "Question 4 from a resident\n\n"
+        "Is it true that the mass transit scheme will cost £150 million and be tied to the airport expansion?\n"
+    )})
+    answer = a.ask("How much will the mass transit scheme cost?")
+    assert answer.abstained  # the resident's question says what they asked, not what the scheme costs
+    asked = a.ask("What did the resident ask about the mass transit scheme and the airport expansion?")
+    assert not asked.abstained and "tied to the airport expansion?" in asked.text
