@@ -97,14 +97,35 @@ def find_dates(text: str) -> list[date]:
 _YEAR = re.compile(r"(?<![\d£€$.,])((?:19|20)\d\d)(?:\s?[-/–]\s?((?:19|20)?\d\d))?(?!\d|,\d)")
 
 
+# a financial year in short, as tables and reports write it: "24/25", "27/28" (not "3/4", not a date's "12/01/25")
+_SHORT_FINANCIAL_YEAR = re.compile(r"(?<![\d/£€$.,])(\d\d)/(\d\d)(?![\d/]|,\d)")
+
+
+def financial_years(text: str) -> set[int]:
+    """The financial years `text` names, by their first year, in any form: "2027/28", "2027-28", "2027-2028",
+    "27/28" -> {2027}."""
+    out = set()
+    for m in _SHORT_FINANCIAL_YEAR.finditer(text):
+        first, second = int(m.group(1)), int(m.group(2))
+        if second == first + 1 and 10 <= first <= 38:
+            out.add(2000 + first)
+    for m in _YEAR.finditer(text):
+        if m.group(2):
+            first = int(m.group(1))
+            second = int(m.group(2)) if len(m.group(2)) == 4 else first // 100 * 100 + int(m.group(2))
+            if second == first + 1:
+                out.add(first)
+    return out
+
+
 def years_named(text: str, periods_only: bool = False) -> set[int]:
-    """The calendar years `text` names (1990-2039); a financial year ("2025-26") names both of its years. With
+    """The calendar years `text` names (1990-2039); a financial year ("2025-26", "25/26") names both of its years. With
     `periods_only`, a year that belongs to a date ("13 February 2025", "March 2026") is left out: in a question
     that names a meeting, not the period asked about."""
     if periods_only:
         for rx in (DAY_MONTH_YEAR, MONTH_DAY_YEAR, DASHED, ISO_DATE, MONTH_YEAR):
             text = rx.sub(" ", text)
-    years: set[int] = set()
+    years: set[int] = {y for start in financial_years(_YEAR.sub(" ", text)) for y in (start, start + 1)}  # "to 27/28"
     for m in _YEAR.finditer(text):
         first = int(m.group(1))
         if not 1990 <= first <= 2039:

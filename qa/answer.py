@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from index.instructions import addressed_to_ai
-from index.meta import MONTH_NAMES, names_time
+from index.meta import MONTH_NAMES, financial_years, names_time
 from index.tables import table_rows
 from index.types import Chunk
 
@@ -413,24 +413,35 @@ def key_weights(intent: Intent, term_weights) -> dict[str, float]:
     return out
 
 
-def coverage(question_terms: dict[str, float], chunk: Chunk, stem) -> float:
+def coverage(question_terms: dict[str, float], chunk: Chunk, stem, question: str = "") -> float:
     """Share (by idf weight) of the question's key terms that a passage and its header contain."""
     key = [t for t in question_terms if t not in GENERIC_TERMS]
     if not key:
         return 1.0
     present = stem(chunk.text) | stem(chunk.header())
+    present |= years_written_as(question, chunk.text)
     if any(t.isdigit() and t not in present for t in key):
         return 0.0  # a year or figure the question names ("in 2027/28") must be in the passage
     return key_share(question_terms, present)
 
 
-def missing_figures(question_terms: dict[str, float], hits: list[Hit], stem) -> list[str]:
+def missing_figures(question_terms: dict[str, float], hits: list[Hit], stem, question: str = "") -> list[str]:
     """The years and figures a question names ("in 2027/28", "quarter 2") that none of the passages holds."""
     numbers = [t for t in question_terms if t.isdigit()]
     if not numbers or not hits:
         return []
     present = set().union(*(stem(h.chunk.text) | stem(h.chunk.header()) for h in hits))
+    present |= years_written_as(question, " ".join(h.chunk.text for h in hits))
     return [t for t in numbers if t not in present]
+
+
+def years_written_as(question: str, text: str) -> set[str]:
+    """The number terms of the financial years a question names that `text` names too in another form ("2027" and
+    "28" of "to 2027/28" where a table says "27/28"), so a year written short is not a year missing."""
+    out: set[str] = set()
+    for start in financial_years(question) & financial_years(text):
+        out |= {str(start), str(start + 1), f"{(start + 1) % 100:02d}"}
+    return out
 
 
 def pick_sentences(scored: list[Scored], settings: AnswerSettings, most: int | None = None) -> list[Scored]:

@@ -223,7 +223,7 @@ class Answerers:
                 return tally
             if votes is not None and votes.abstain:
                 return votes
-        missing = answer_mod.missing_figures(topic_weights, hits, self.stem)
+        missing = answer_mod.missing_figures(topic_weights, hits, self.stem, (whole or intent).question)
         if missing:
             # a near miss: the year or figure the question names is in none of the passages found
             return Claims([], abstain=True, notice="no passage found mentions " + " or ".join(f"“{t}”" for t in missing))
@@ -266,7 +266,7 @@ class Answerers:
             return Claims([]) if answered_before else near_miss
         best, (min_score, min_coverage, min_terms, _) = scored[0], self._thresholds()
         min_score = min_score if floor is None else min(floor, min_score)  # a further part's floor: never above the question's
-        best_coverage = max(answer_mod.coverage(topic_weights, h.chunk, self.stem) for h in hits)
+        best_coverage = max(answer_mod.coverage(topic_weights, h.chunk, self.stem, (whole or intent).question) for h in hits)
         # a part of a two-part question is answered by a unit holding every one of the part's key terms, even below
         # the fitted probability (its terms are diluted by the other part's in the whole-question features)
         sure = best.score >= min_score or (whole is not None and best.lexical >= 1.0)
@@ -362,7 +362,7 @@ class Answerers:
         decided = uncounted.items if uncounted else set()
         if not decided and hits:
             best = hits[: self.settings.vote_passages]
-            top = max([h for h in best if intent.at(h.chunk.meeting_date)] or best, key=lambda h: answer_mod.coverage(topic_weights, h.chunk, self.stem))
+            top = max([h for h in best if intent.at(h.chunk.meeting_date)] or best, key=lambda h: answer_mod.coverage(topic_weights, h.chunk, self.stem, intent.question))
             decided = {(top.chunk.paper_id, top.chunk.item)}
         on_amendment = None  # the best vote on an amendment, the result where the item records no other
         for cand in scored:

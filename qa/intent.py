@@ -63,11 +63,11 @@ def date_hints(question: str) -> list[DateHint]:
 
 # What a question asks for, by how questions are worded.
 _ASKS: list[tuple[str, re.Pattern]] = [
-    (FIGURE, re.compile(r"\bhow (many|much)\b|\bwhat (?:do|does|did|will|would)\b.*\bcost\b|\bwhat(?:['’]s)?(?:\s+[\w'’-]+){0,5}?\s+(amount|number|percentage|figure|total|saving|cost|budget|sum|rate|pay|salary|range|price|fee|charge|grant|allocation|spend|spending|income|value|supply|capacity|funding|forecast|overspend|underspend|deficit|surplus|reserve|headroom|tax|levy|precept)(?:s|ing)?\b", re.I)),
+    (FIGURE, re.compile(r"\bhow (many|much|far)\b|\bwhat (?:would|will|did|does|do)\b.*\b(?:fall|rise|drop|increase|decrease|grow|come|amount|stand)\s+(?:to|at)\b|\bwhat (?:do|does|did|will|would)\b.*\bcost\b|\bwhat(?:['’]s)?(?:\s+[\w'’-]+){0,5}?\s+(amount|number|percentage|figure|total|saving|cost|budget|sum|rate|pay|salary|range|price|fee|charge|grant|allocation|spend|spending|income|value|supply|capacity|funding|forecast|overspend|underspend|deficit|surplus|reserve|headroom|tax|levy|precept)(?:s|ing)?\b", re.I)),
     # "when" asks a date where a question (or a part) starts with it, not in "what happened when they voted"
     (DATE, re.compile(r"^\W*(?:from |since |until |by )?when\b|(?:[,;?]|\band)\s+(?:from |since |until |by )?when\b|\bwhat date\b|\bon what (day|date)\b|\bdeadlines?\b|\bby when\b|\btimetable\b|\btimescales?\b", re.I)),
     (PERSON, re.compile(r"\bwho\b|\bwhich (councillor|member|officer)\b", re.I)),
-    (DECISION, re.compile(r"\b(agreed|decide|decided|resolved|decision|outcome|approved|resolution)\b", re.I)),
+    (DECISION, _DECISION := re.compile(r"\b(agreed|decide|decided|resolve|resolved|decision|outcome|approved|resolution)\b", re.I)),
     # the council's own votes: motions, amendments, who moved them, how they fared ("voted in the youth
     # elections" is not one, "what was the result when the council voted on ..." is)
     (VOTE, re.compile(
@@ -79,6 +79,9 @@ _ASKS: list[tuple[str, re.Pattern]] = [
     (PLACE, re.compile(r"\bwhere\b(?!.*\b(?:money|funds?|funding|budget|savings?|cost)\b)|\bvenue\b", re.I)),
     (REASON, re.compile(r"\bwhy\b|\bwhat (?:was|were|is|are) the reasons?\b|\bwhat caused\b|\bfor what reason\b", re.I)),
 ]
+
+# a clause saying when, not what is asked: "once the June proposals were approved", "after the plan was agreed"
+_CONDITION = re.compile(r"\b(?:once|after|if|when|until|before|following|subject to)\b[^,?;]*", re.IGNORECASE)
 
 # asks who moved, proposed or seconded a motion or amendment
 _MOVER = re.compile(r"\bwho\b.*\b(moved|move|proposed|propose|put forward|tabled|brought forward|seconded)\b", re.IGNORECASE)
@@ -215,6 +218,8 @@ def parse(question: str, councils: Iterable[str] = (), committees: Iterable[str]
     asks = frozenset(kind for kind, rx in _ASKS if rx.search(question))
     if REASON in asks and not re.search(r"\bhow (many|much)\b", question, re.IGNORECASE):
         asks -= {FIGURE}  # "what were the reasons for the overspend" asks why, not how much
+    if DECISION in asks and not _DECISION.search(_CONDITION.sub(" ", question)):
+        asks -= {DECISION}  # "what would it fall to once the proposals were approved" asks a figure, not a decision
     q = question.lower()
     vote_result = VOTE in asks and bool(_VOTE_RESULT.search(q))
     wording = [words for rx, words in _WORDING if rx.search(question)]

@@ -301,3 +301,13 @@ def test_a_sentence_is_judged_with_the_one_before_it_when_it_says_the_project():
 
     best = Scored(second, 0.5, 0.5, 0.2, alone)
     assert alone < 0.3 <= Gate()._terms_in_context(best, pool, weights)
+
+
+def test_a_year_written_short_in_a_table_is_not_a_year_missing():
+    from qa.answer import missing_figures
+
+    hit = _hit("Headroom to 27/28 stands at £10.8m; in 2025-26 the fund was fully committed.")
+    terms = {"headroom": 1.0, "2027": 1.0, "28": 1.0}
+    assert missing_figures(terms, [hit], _stem, "How much headroom to 2027/28 was left?") == []
+    # a different financial year is still missing: "2026-27" is not "2025-26"
+    assert missing_figures({"band": 1.0, "2026": 1.0, "27": 1.0}, [hit], _stem, "What is band D in 2026-27?") == ["2026", "27"]

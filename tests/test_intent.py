@@ -32,6 +32,9 @@ from qa.intent import (
         ("How much was SEND transport over budget?", {FIGURE}),
         ("What percentage rise is the net budget?", {FIGURE}),
         ("What saving was SEND transport on track to deliver?", {FIGURE}),
+        ("What would it fall to once the June 2026 proposals were approved?", {FIGURE}),  # "once ... approved" says when
+        ("How far below budget was that?", {FIGURE}),
+        ("What did the council resolve when it reviewed the decision?", {DECISION}),
         ("What is the 2025-26 net budget for the directorate?", {FIGURE}),
         ("What annual rate on valuation did the council set?", {FIGURE}),
         ("What is the pay range for the top grade?", {FIGURE}),

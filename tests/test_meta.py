@@ -179,3 +179,19 @@ def test_the_financial_quarters_a_text_names(text, asked, reported):
     from index.meta import quarters_named
 
     assert quarters_named(text) == asked and quarters_named(text, as_period=True) == reported
+
+
+@pytest.mark.parametrize(
+    ("text", "financial", "years"),
+    [
+        ("the headroom to 27/28 stands at £10.8m", {2027}, {2027, 2028}),
+        ("the 2025-26 budget and 2026/2027 plans", {2025, 2026}, {2025, 2026, 2027}),
+        ("spend in 24/25", {2024}, {2024, 2025}),
+        ("signed on 12/01/25", set(), set()),  # a date, not a financial year
+        ("three quarters (3/4) and a score of 45/46", set(), set()),
+    ],
+)
+def test_financial_years_in_any_form(text, financial, years):
+    from index.meta import financial_years, years_named
+
+    assert financial_years(text) == financial and years_named(text) == years
