@@ -331,12 +331,14 @@ def register_csv(records: list, path: Path) -> Path:
 
 
 def register_view(assistant: Assistant, what: str, *args):
-    """The Decisions & actions tab: the table's rows and a CSV of the same rows to download."""
+    """The Decisions & actions tab: the table's rows, a CSV of the same rows to download, and a line saying so when
+    there are none (the papers may hold no items taken in private at all)."""
     import tempfile
 
     records = register_records(assistant, what, *args)
     out = Path(tempfile.mkdtemp(prefix="councilqa-")) / f"{what.lower().replace(' ', '-')}.csv"
-    return [register_row(r) for r in records], gr.update(value=str(register_csv(records, out)), visible=bool(records))
+    note = "" if records else f"_No {what.lower()} in the indexed papers match these filters._"
+    return [register_row(r) for r in records], gr.update(value=str(register_csv(records, out)), visible=bool(records)), note
 
 
 def timeline_markdown(assistant: Assistant, topic: str, council: str | None, committee: str | None) -> str:
@@ -401,9 +403,10 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
                 show_search="search",
                 elem_id="register",
             )
+            r_note = gr.Markdown(elem_id="r-note")
             csv_file = gr.DownloadButton("Download these rows as CSV", visible=False, elem_id="r-csv")
             show.click(
-                lambda *a: register_view(assistant, *a), [what, topic, r_committee, r_from, r_to, r_due], [table, csv_file], api_name="register"
+                lambda *a: register_view(assistant, *a), [what, topic, r_committee, r_from, r_to, r_due], [table, csv_file, r_note], api_name="register"
             )
         with gr.Tab("Timeline"):
             with gr.Row():

@@ -227,6 +227,14 @@ def test_timeline_tab_lists_send_transport_from_september_to_january_with_page_l
     assert pdf.ok and pdf.body()[:4] == b"%PDF"
 
 
+def test_the_register_says_so_when_the_papers_hold_no_items_taken_in_private(page):
+    page.click("button[role=tab]:has-text('Decisions & actions')")
+    page.locator("#r-what label", has_text="Items taken in private").click()
+    page.click("#r-show")
+    page.wait_for_function("document.querySelector('#r-note').innerText.includes('No items taken in private')", timeout=120_000)
+    assert not page.locator("#r-csv").is_visible()  # nothing to download
+
+
 def test_items_taken_in_private_show_with_their_reason_never_their_content(page):
     page.click("button[role=tab]:has-text('Add papers')")
     page.set_input_files("#upload input[type=file]", [str(p) for p in sorted((FIXTURES / "exempt").iterdir())])
@@ -240,6 +248,7 @@ def test_items_taken_in_private_show_with_their_reason_never_their_content(page)
     table = page.inner_text("#register")
     assert "taken in private" in table and "paragraph 1: information relating to any individual" in table
     assert "Sale of the Old Library Site, Mill Street" in table and "1,475,000" not in table
+    assert page.inner_text("#r-note").strip() == ""
     page.screenshot(path=str(SCREENSHOTS / "exempt-register.png"), full_page=True)
     page.click("button[role=tab]:has-text('Ask')")
     question = "How much did the preferred bidder offer for the Old Library Site?"
