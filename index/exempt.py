@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from .meta import MONTH_YEAR
 from .parse import _FOOTER
 from .records import Line, Record, read_lines
 from .types import Chunk, DocType, Page
@@ -38,7 +39,7 @@ SCHEDULE_12A = {
 }
 
 _PARAGRAPHS = re.compile(r"\bparagraphs?\s+(\d(?:\s*(?:,|and|&|or)\s*\d)*)(?![.\d])", re.IGNORECASE)
-_MENTIONS_12A = re.compile(r"schedule\s*12\s*a|section\s+100\s*a|exempt information|not for publication", re.IGNORECASE)
+_MENTIONS_12A = re.compile(r"schedule\s*12\s*a|section\s+100\s*a|exempt|not for publication|part b", re.IGNORECASE)
 
 # a heading that opens the private part of an agenda or minutes
 _PRIVATE_HEADING = re.compile(
@@ -55,7 +56,6 @@ _PUBLIC_HEADING = re.compile(
     r"\b(?:returned\s+to|resumed\s+in)\s+(?:public|open)\s+session|\b(?:press\s+and\s+)?public\s+(?:were|was)\s+re-?admitted",
     re.IGNORECASE,
 )
-_MONTH_YEAR = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}\b", re.IGNORECASE)
 _NONE = re.compile(r"\bno\s+(?:exempt|private|restricted|confidential|part\s+b)\s+(?:items?|business|reports?)\b|\bthere\s+(?:are|were)\s+no\b", re.IGNORECASE)
 # the motion before exempt items in agendas and minutes
 _EXCLUSION = re.compile(
@@ -94,7 +94,7 @@ class Reason:
 def reason_in(text: str) -> Reason | None:
     """The Schedule 12A paragraphs a text names as the reason ("paragraph 3 of Part 1 of Schedule 12A",
     "(Exempt - paragraphs 1 and 2)"), or None if it names none."""
-    if not _MENTIONS_12A.search(text) and "exempt" not in text.lower() and "part b" not in text.lower():
+    if not _MENTIONS_12A.search(text):
         return None
     found: list[str] = []
     for m in _PARAGRAPHS.finditer(text):
@@ -131,7 +131,7 @@ def withhold(pages: list[Page]) -> tuple[list[Page], list[int]]:
         lines = page.text.split("\n")
         end = next(k for k, ln in enumerate(lines) if ln.strip() == mark) + 1
         # the marking's sentence may run on ("NOT FOR PUBLICATION by virtue of paragraph 3 of Part 1 of / Schedule 12A")
-        while end < len(lines) and not re.search(r"[.)]\s*$", lines[end - 1].strip()) and end < len(lines) and reason_in(" ".join(lines[:end])) is None:
+        while end < len(lines) and not re.search(r"[.)]\s*$", lines[end - 1].strip()) and reason_in(" ".join(lines[:end])) is None:
             end += 1
         footer = [ln for ln in lines[end:] if _FOOTER.match(ln)]
         out.append(replace(page, text="\n".join(lines[:end] + footer)))
@@ -145,7 +145,7 @@ def _title(text: str) -> tuple[str, str] | None:
     if not m:
         return None
     title = _PAGES.sub("", _INLINE.sub("", m.group(2))).strip(" -–")
-    if _MONTH_YEAR.match(title):
+    if MONTH_YEAR.match(title):
         return None  # "24 February 2025" under the agenda's signature
     if not title or len(title.split()) > TITLE_WORDS or title.endswith((".", ";", ":")) and len(title.split()) > 3:
         return None
@@ -202,7 +202,8 @@ def exempt_items(chunks: list[Chunk]) -> list[Record]:
         if _EXCLUSION.search(text) and not _NONE.search(text) and (ln.chunk.doc_type in _MEETING_PAPERS or _title(text)):
             # the motion: its reason (it may run over several lines) covers the items that follow
             block_reason = motion(i) or block_reason
-            in_private, block_page = True, ln.page_index if block_page is None or not in_private else block_page
+            if not in_private:
+                in_private, block_page = True, ln.page_index
             continue
         if not in_private:
             continue

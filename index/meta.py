@@ -125,17 +125,8 @@ def years_named(text: str, periods_only: bool = False) -> set[int]:
     if periods_only:
         for rx in (DAY_MONTH_YEAR, MONTH_DAY_YEAR, DASHED, ISO_DATE, MONTH_YEAR):
             text = rx.sub(" ", text)
-    years: set[int] = {y for start in financial_years(_YEAR.sub(" ", text)) for y in (start, start + 1)}  # "to 27/28"
-    for m in _YEAR.finditer(text):
-        first = int(m.group(1))
-        if not 1990 <= first <= 2039:
-            continue
-        years.add(first)
-        if m.group(2):
-            second = int(m.group(2)) if len(m.group(2)) == 4 else first // 100 * 100 + int(m.group(2))
-            if second == first + 1:
-                years.add(second)
-    return years
+    years = {int(m.group(1)) for m in _YEAR.finditer(text) if 1990 <= int(m.group(1)) <= 2039}
+    return years | {y for start in financial_years(text) if 1990 <= start <= 2039 for y in (start, start + 1)}
 
 
 _QUARTER = re.compile(r"\bquarter\s*([1-4])\b|\bq([1-4])\b|\b(first|second|third|fourth)\s+quarter\b", re.IGNORECASE)

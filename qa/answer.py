@@ -32,7 +32,8 @@ _SPLIT = re.compile(r"(?<=[a-z0-9%)\]][.!?])\s+(?=[A-Z£“\"(])")
 _HEADING_ONLY = re.compile(r"^\s*\d{1,4}[a-z]?\.\s+[^a-z]+$")
 _LEADERS = re.compile(r"(?:\.\s?){6,}|…{2,}")  # a contents line: "1 | Introduction and Headlines........ 3"
 _DECISION_LINE = re.compile(r"^\s*(AGREED|RESOLVED|DECISION|DECIDED|RECOMMENDED)\b", re.IGNORECASE)
-_NUMBER = re.compile(r"£\s?\d|\d[\d,.]*\s?(?:%|m\b|k\b|million|bn|billion)|\b\d{1,3}(?:,\d{3})+\b|\b\d+\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|thousand)\b", re.IGNORECASE)
+_NUMBER_WORD = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|thousand)\b", re.IGNORECASE)
+_NUMBER = re.compile(r"£\s?\d|\d[\d,.]*\s?(?:%|m\b|k\b|million|bn|billion)|\b\d{1,3}(?:,\d{3})+\b|\b\d+\b|" + _NUMBER_WORD.pattern, re.IGNORECASE)
 _NAME = re.compile(r"\b(?:Councillors?|Cllrs?\.?|Mayor|Chair|Director|Mr\.?|Ms\.?|Mrs\.?|Dr\.?)\s+[A-Z]|\b[A-Z][a-z]+ [A-Z][a-z]+\b")
 _COMMITMENT = re.compile(
     r"\b(would|will|to|should)\s+(?:\w+\s+)?(come|return|report|be brought|be provided|be presented|be circulated|be shared)\b"
@@ -366,9 +367,6 @@ _NOT_AN_AMOUNT = re.compile(
     r"|\b\d[\d.,]*\s*[KMG]B\b|\b(?:quarter|q|phase|stage|tranche|round|wave|option|year)\s*\d\b|\b(?:19|20)\d{2}(?:\s*[-/–]\s*\d{2,4})?\b|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:" + MONTH_NAMES + r")\b",
     re.IGNORECASE,
 )
-
-
-_NUMBER_WORD = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|thousand)\b", re.IGNORECASE)
 
 
 def gives_figure(text: str, question: str) -> bool:

@@ -156,11 +156,11 @@ class Answerers:
             return ""
         return f"a later meeting also decided on this: {later[-1].where()} (qa timeline \"{intent.topic}\" lists them all)"
 
-    def _terms_in_context(self, best: Scored, pool: Candidates, topic_weights: dict[str, float]) -> float:
-        """Share of the question's key terms the best sentence holds with its passage header, or with the sentence
-        before it as well ("Consultants will be procured early next year to progress the project." after "Limerick
-        to Oola Greenway is at stage 0": the project is the greenway)."""
-        prev = pool.before(best.sentence) if best.terms < self._thresholds()[2] else None
+    def _terms_with_before(self, best: Scored, pool: Candidates, topic_weights: dict[str, float]) -> float:
+        """Share of the question's key terms the best sentence holds with its passage header and the sentence before it
+        ("Consultants will be procured early next year to progress the project." after "Limerick to Oola Greenway is
+        at stage 0": the project is the greenway); its own share when no sentence comes before it on its page."""
+        prev = pool.before(best.sentence)
         if prev is None:
             return best.terms
         s = best.sentence
@@ -227,11 +227,11 @@ class Answerers:
         if missing:
             # a near miss: the year or figure the question names is in none of the passages found
             return Claims([], abstain=True, notice="no passage found mentions " + " or ".join(f"“{t}”" for t in missing))
-        # a unit naming only other years than those asked ("2021 € 15,754.75" for "spend in 2023") does not answer;
-        # when such units rank above the rest and hold more of the question, say so (a near miss)
         if not _ASKS_ABOUT_QUESTIONS.search(intent.question):
             # a question put to the meeting ("Would it not be better to wait ...?") says what was asked, not the answer
             scored = [u for u in scored if not u.sentence.text.rstrip(" ”\"’')").endswith("?")]
+        # a unit naming only other years than those asked ("2021 € 15,754.75" for "spend in 2023") does not answer;
+        # when such units rank above the rest and hold more of the question, say so (a near miss)
         scored, elsewhen = by_year(scored, intent.years)
         # the same for a financial quarter ("underspend at the end of quarter 2" is not "as at the end of June")
         reported = partial(quarters_named, as_period=True)
@@ -270,7 +270,9 @@ class Answerers:
         # a part of a two-part question is answered by a unit holding every one of the part's key terms, even below
         # the fitted probability (its terms are diluted by the other part's in the whole-question features)
         sure = best.score >= min_score or (whole is not None and best.lexical >= 1.0)
-        if best_coverage < min_coverage or not sure or self._terms_in_context(best, pool, topic_weights) < min_terms:
+        # the key-term gate reads the sentence before the best too, only where the best alone falls short
+        terms = best.terms if best.terms >= min_terms else self._terms_with_before(best, pool, topic_weights)
+        if best_coverage < min_coverage or not sure or terms < min_terms:
             return Claims([]) if answered_before else near_miss
         if DECISION in intent.asks:
             decisions = self.decisions(hits)

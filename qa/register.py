@@ -77,7 +77,7 @@ class Register:
 
     @property
     def _records(self) -> dict[str, StoredRecord]:
-        self._refresh()
+        """The records with follow-ups, as of the last `_refresh` (callers refresh first, once)."""
         with self._lock:
             if self._followed is None:
                 self._followed = {rid: self._with_follow_up(r) for rid, r in self._plain.items()}
@@ -88,6 +88,7 @@ class Register:
         from llama_index.core.schema import TextNode
         from llama_index.retrievers.bm25 import BM25Retriever
 
+        self._refresh()
         records = self._records
         with self._lock:
             if self._bm25 is None and records:

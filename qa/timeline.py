@@ -137,8 +137,9 @@ def build(topic: str, items: list[AgendaItem], records: list[StoredRecord], last
             key = (r.council, r.committee, rec.meeting_date, rec.item_title.lower())
             if key not in private and (not match or about(words, rec.item_title)):  # listed on the agenda and again in the minutes: once
                 private.add(key)
-                out.append(Entry(PRIVATE, item_name(rec.item, rec.item_title), rec.meeting_date, r.council, r.committee,
-                                 item_name(rec.item, rec.item_title), r.paper_id, r.source, rec.pdf_page, rec.label, status=rec.kind))
+                named = item_name(rec.item, rec.item_title)
+                out.append(Entry(PRIVATE, named, rec.meeting_date, r.council, r.committee, named, r.paper_id, r.source,
+                                 rec.pdf_page, rec.label, status=rec.kind))
             continue
         if kind is None or match and not about(words, rec.item_title, rec.text):
             continue

@@ -292,15 +292,12 @@ def test_a_sentence_is_judged_with_the_one_before_it_when_it_says_the_project():
     weights = {"status": 1.0, "oola": 3.0, "greenway": 2.0, "consultants": 1.0, "brought": 2.0}
     alone = key_share(weights, _stem(second.text))
 
-    class Gate(Answerers):  # only what the gate reads: the stemmer and the fitted thresholds
+    class Gate(Answerers):  # only what the gate reads: the stemmer
         def __init__(self):
             self.stem = _stem
 
-        def _thresholds(self):
-            return (0.0, 0.0, 0.3, 0.0)
-
     best = Scored(second, 0.5, 0.5, 0.2, alone)
-    assert alone < 0.3 <= Gate()._terms_in_context(best, pool, weights)
+    assert alone < 0.3 <= Gate()._terms_with_before(best, pool, weights)  # 0.3: the fitted min_terms
 
 
 def test_a_year_written_short_in_a_table_is_not_a_year_missing():
