@@ -68,6 +68,9 @@ def chunk_pages(paper_id: str, source: str, meta: PaperMeta, pages: list[Page], 
         meeting_date=meta.meeting_date,
         committee=meta.committee or "",
     )
+    if meta.agenda_item:  # published under an item (a manifest says): its chunks are that item's until the text says otherwise
+        number, _, title = meta.agenda_item.partition(". ")
+        base.item, base.item_title = number.strip(), title.strip()
     state = _State(**base.__dict__)
     chunks: list[Chunk] = []
     draft = _Draft()
@@ -193,6 +196,7 @@ def _make_chunk(paper_id: str, source: str, meta: PaperMeta, pages: list[Page], 
         text=text,
         spans=spans,
         title=meta.title or source,
+        source_url=meta.source_url or "",
         council=meta.council or "",
         committee=state.committee or meta.committee or "",
         meeting_date=state.meeting_date,

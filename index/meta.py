@@ -419,7 +419,8 @@ MANIFEST_NAMES = ("SOURCES.tsv", "manifest.tsv", "manifest.csv", "councilqa-mani
 
 
 def read_manifest(path: Path) -> dict[Path, PaperMeta]:
-    """Read a CSV/TSV manifest (columns: filename, council, committee, meeting_date, document_type[, title]).
+    """Read a CSV/TSV manifest (columns: filename, council, committee, meeting_date, document_type[, title,
+    source_url (or original_url), agenda_item]).
 
     File names are relative to the manifest's folder.
     """
@@ -438,6 +439,8 @@ def read_manifest(path: Path) -> dict[Path, PaperMeta]:
                 meeting_date=date.fromisoformat(iso) if ISO_DATE.fullmatch(iso or "") else None,
                 doc_type=doc_type_from_words(kind) if kind else None,
                 title=(row.get("title") or "").strip() or None,
+                source_url=(row.get("source_url") or row.get("original_url") or "").strip() or None,
+                agenda_item=(row.get("agenda_item") or "").strip() or None,
             )
             out[(path.parent / name).resolve()] = meta
     return out
@@ -446,7 +449,7 @@ def read_manifest(path: Path) -> dict[Path, PaperMeta]:
 def merge(*metas: PaperMeta) -> PaperMeta:
     """Field by field, the first value that is set wins."""
     out = PaperMeta()
-    for field_name in ("council", "committee", "meeting_date", "doc_type", "title"):
+    for field_name in ("council", "committee", "meeting_date", "doc_type", "title", "source_url", "agenda_item"):
         for meta in metas:
             value = getattr(meta, field_name)
             if value:

@@ -29,6 +29,8 @@ class PaperMeta:
     meeting_date: date | None = None
     doc_type: DocType | None = None
     title: str | None = None
+    source_url: str | None = None  # where the council publishes it (a manifest's source_url or original_url)
+    agenda_item: str | None = None  # the agenda item it was published under, where a manifest says
 
 
 @dataclass
@@ -78,6 +80,7 @@ class Chunk:
     text: str
     spans: list[Span]
     title: str = ""
+    source_url: str = ""  # the paper on the council's site, where known (a manifest, `qa sync`)
     council: str = ""
     committee: str = ""
     meeting_date: date | None = None
@@ -118,6 +121,7 @@ class Chunk:
             "paper_id": self.paper_id,
             "source": self.source,
             "title": self.title,
+            "source_url": self.source_url,
             "council": self.council,
             "committee": self.committee,
             "meeting_date": self.meeting_date.isoformat() if self.meeting_date else "",
@@ -144,6 +148,7 @@ class Chunk:
             text=text,
             spans=spans,
             title=str(meta.get("title", "")),
+            source_url=str(meta.get("source_url", "") or ""),
             council=str(meta.get("council", "")),
             committee=str(meta.get("committee", "")),
             meeting_date=date.fromisoformat(iso) if iso else None,

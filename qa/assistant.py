@@ -72,6 +72,17 @@ class Assistant:
         """Index files and folders (see index.build.build_index: one writer at a time, `wait` or IndexBusy)."""
         return build_index(paths, self.store, self.settings.index.to_options(), manifests, prune, progress, wait)
 
+    def sync(self, site: str, committees: list[str] | None = None, date_from=None, date_to=None, into: Path | None = None,
+             council: str = "", progress: Progress | None = None, wait: bool = True):
+        """Fetch a modern.gov site's papers into a folder (index.sync), then index that folder (what is unchanged is
+        skipped by its hash): (SyncReport, IndexReport)."""
+        from index.sync import sync
+
+        folder = Path(into or self.settings.sync.folder or self.settings.data_dir / "papers")
+        options = self.settings.sync.to_options(self.settings.index.max_paper_mb)
+        fetched = sync(site, folder, committees, date_from, date_to, council, options, progress)
+        return fetched, self.index([folder], progress=progress, wait=wait)
+
     def doctor(self, repair: bool = False, wait: bool = True, on_wait=None) -> Checkup:
         """Compare the catalog with Chroma, and with `repair` make them agree (index.doctor)."""
         if repair:

@@ -65,6 +65,7 @@ def sentence_citation(n: int, s) -> Citation:
         text=s.text,
         header=s.header or "",
         page_index=s.page_index,
+        source_url=c.source_url,
     )
 
 

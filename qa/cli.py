@@ -112,6 +112,37 @@ def cli(ctx: click.Context, data_dir: Path | None, verbose: int) -> None:
     ctx.obj = {"data_dir": data_dir}
 
 
+class _Bar:
+    """Progress for `qa index` and `qa sync`: a tqdm bar on stderr (made on the first event), and a line when
+    this process waits for another writer."""
+
+    def __init__(self, quiet: bool, unit: str):
+        self.quiet, self.unit, self.bar = quiet, unit, None
+
+    def __call__(self, event: str, source: str, done: int, total: int) -> None:
+        if event == "waiting":
+            _say_waiting(source)
+            return
+        if self.quiet:
+            return
+        from tqdm import tqdm
+
+        if self.bar is None or (event == "start" and done == 0 and (self.bar.n or self.bar.total != total)):  # sync, then index
+            self.close()
+            self.bar = tqdm(total=total, unit=self.unit, file=sys.stderr, dynamic_ncols=True)
+        if event == "start":
+            self.bar.set_postfix_str(source[-40:])
+        elif event == "embedding":  # a long paper: how far into it
+            self.bar.set_postfix_str(f"{source[-30:]} {done:,}/{total:,} chunks")
+        elif event != "removed":
+            self.bar.update(done - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--manifest", "manifests", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="CSV/TSV mapping filename -> council, committee, meeting_date, document_type.")
@@ -131,33 +162,13 @@ def index(ctx: click.Context, paths: tuple[Path, ...], manifests: tuple[Path, ..
       qa index papers/ --manifest papers/SOURCES.tsv
     """
     assistant = _assistant(ctx, create=True)
-    bar = None
-
-    def progress(event: str, source: str, done: int, total: int) -> None:
-        nonlocal bar
-        if event == "waiting":
-            _say_waiting(source)
-            return
-        if quiet:
-            return
-        from tqdm import tqdm
-
-        if bar is None:
-            bar = tqdm(total=total, unit="paper", file=sys.stderr, dynamic_ncols=True)
-        if event == "start":
-            bar.set_postfix_str(source[-40:])
-        elif event == "embedding":  # a long paper: how far into it
-            bar.set_postfix_str(f"{source[-30:]} {done:,}/{total:,} chunks")
-        elif event != "removed":
-            bar.update(done - bar.n)
-
+    bar = _Bar(quiet, "paper")
     try:
-        report = assistant.index(list(paths), manifests=list(manifests), prune=prune, progress=progress, wait=not no_wait)
+        report = assistant.index(list(paths), manifests=list(manifests), prune=prune, progress=bar, wait=not no_wait)
     except CouncilQAError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
-        if bar is not None:
-            bar.close()
+        bar.close()
     click.echo(render.report_text(report))
     if report.skipped:
         sys.exit(1)
@@ -311,6 +322,44 @@ def timeline(ctx, topic, council, committee, as_json) -> None:
         click.echo(json.dumps(render.timeline_dict(t), ensure_ascii=False, indent=2))
     else:
         click.echo(render.timeline_text(t))
+
+
+@cli.command()
+@click.argument("url")
+@click.option("--committee", "committees", multiple=True, help="A committee to fetch (its name or a part only it has); repeat for more. Default: all.")
+@click.option("--from", "date_from", callback=_date, help="Earliest meeting date, yyyy-mm-dd.")
+@click.option("--to", "date_to", callback=_date, help="Latest meeting date, yyyy-mm-dd (default: a year ahead).")
+@click.option("--into", type=click.Path(file_okay=False, path_type=Path), help="Folder for the papers (default: DATA_DIR/papers, or sync.folder).")
+@click.option("--council", default="", help="The council's name for the manifest (default: read from the papers).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--no-wait", is_flag=True, help="Fail at once if another process is writing this index.")
+@click.pass_context
+def sync(ctx, url, committees, date_from, date_to, into, council, quiet, no_wait) -> None:
+    """Fetch papers from a council's modern.gov site, then index them.
+
+    Uses the site's web service (URL/mgWebService.asmx): each public document of the chosen committees'
+    meetings is downloaded once into FOLDER/<committee>/<yyyy-mm-dd>/, with the agenda and published
+    minutes, and a manifest (councilqa-manifest.csv) recording council, committee, meeting date, agenda
+    item, type and source URL. A later run fetches only what is new or re-published; a run that was
+    stopped carries on. Restricted (exempt) items are listed, never fetched. One request at a time, with
+    a delay (sync.delay_s).
+
+    \b
+    Example:
+      qa sync https://democracy.kent.gov.uk --committee Cabinet --from 2025-01-01
+    """
+    assistant = _assistant(ctx, create=True)
+    bar = _Bar(quiet, "meeting")
+    try:
+        fetched, report = assistant.sync(url, list(committees), date_from, date_to, into, council, progress=bar, wait=not no_wait)
+    except CouncilQAError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        bar.close()
+    click.echo(render.sync_text(fetched))
+    click.echo(render.report_text(report))
+    if fetched.failed or report.skipped:
+        sys.exit(1)
 
 
 @cli.command()

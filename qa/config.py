@@ -137,6 +137,38 @@ class UISettings(_Section):
     )
 
 
+class SiteSettings(_Section):
+    """A modern.gov site the UI can sync (`qa sync` takes the same from its flags)."""
+
+    url: str = Field(description="The council's democracy site, e.g. https://democracy.kent.gov.uk")
+    committees: list[str] = Field(default_factory=list, description="Committees to fetch (empty: all).")
+    date_from: str | None = Field(None, description="Earliest meeting date, yyyy-mm-dd.")
+    council: str = Field("", description="The council's name, recorded in the manifest (else read from the papers).")
+
+
+class SyncSettings(_Section):
+    """`qa sync`: fetching papers from a modern.gov site, politely."""
+
+    delay_s: float = Field(
+        1.0, ge=0,
+        description="Seconds between two requests to a site (one request at a time): a council's web server is shared with "
+        "its residents. Every request waits this long, so 150 documents take at least 150 s at 1 s.",
+    )
+    retries: int = Field(4, ge=0, description="Tries again after a timeout, a dropped connection or a 5xx, waiting longer each time.")
+    backoff_s: float = Field(2.0, ge=0, description="The first wait before a retry; each next one doubles (2, 4, 8, 16 s).")
+    timeout_s: float = Field(
+        60.0, gt=0, description="Seconds to wait for a site's answer: vendor-hosted sites answer within a second, self-hosted ones "
+        "can take up to a minute (DemocracyClub's scrapers use 60 s for the same reason).",
+    )
+    folder: Path | None = Field(None, description="Where `qa sync` keeps the papers (default: DATA_DIR/papers).")
+    sites: list[SiteSettings] = Field(default_factory=list, description="Sites the UI's Add papers tab can sync.")
+
+    def to_options(self, max_mb: float):
+        from index.sync import SyncOptions
+
+        return SyncOptions(delay_s=self.delay_s, retries=self.retries, backoff_s=self.backoff_s, timeout_s=self.timeout_s, max_mb=max_mb)
+
+
 class Settings(BaseSettings):
     """councilqa settings."""
 
@@ -161,6 +193,7 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Retrieval.")
     answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Answering.")
     ui: UISettings = Field(default_factory=UISettings, description="Web UI.")
+    sync: SyncSettings = Field(default_factory=SyncSettings, description="Fetching papers from a modern.gov site.")
 
     @classmethod
     def settings_customise_sources(

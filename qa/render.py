@@ -31,6 +31,7 @@ def citation_dict(c: Citation) -> dict:
         "pdf_page": c.pdf_page,
         "text": c.text,
         **({"table_header": c.header} if c.header else {}),
+        **({"source_url": c.source_url} if c.source_url else {}),
     }
 
 
@@ -100,6 +101,8 @@ def sources_text(a: Answer) -> str:
         lines += ["", "Sources:"]
         for page in by_number(a.citations):  # one source per page, with each sentence quoted from it
             lines.append(citation_line(page[0]))
+            if page[0].source_url:
+                lines.append(f"    on the council's site: {page[0].source_url}")
             for c in page:
                 lines.append(f'    "{c.text}"')
                 if c.header:
@@ -151,6 +154,18 @@ def report_text(r: IndexReport) -> str:
         lines.append(f"  exempt: {source}: page{'s' * (len(pages) > 1)} {', '.join(pages)} marked not for publication (only the marking indexed)")
     for s in r.skipped:
         lines.append(f"  failed: {s.source}: {s.reason}")
+    return "\n".join(lines)
+
+
+def sync_text(r) -> str:
+    """The summary of a `qa sync` run (index.sync.SyncReport), before indexing's own."""
+    lines = [(
+        f"Synced {r.meetings} meeting{'s' * (r.meetings != 1)}: {len(r.downloaded)} documents downloaded "
+        f"({r.bytes / 1e6:.1f} MB), {len(r.written)} agenda/minutes pages written, {r.unchanged} unchanged; "
+        f"{len(r.restricted)} restricted (listed, not fetched); {len(r.failed)} failed; {r.seconds:.1f}s."
+    )]
+    lines += [f"  restricted: {where}" for where in r.restricted]
+    lines += [f"  failed: {url}: {why}" for url, why in r.failed]
     return "\n".join(lines)
 
 
@@ -261,8 +276,21 @@ def sources_markdown(a: Answer) -> str:
     if not a.citations:
         return ""
     lines = ["", "", "**Sources**", ""]
-    lines += [f"- {escape_md(source_label(page[0]))}" for page in by_number(a.citations)]
+    lines += [f"- {escape_md(source_label(page[0]))}{_site_link(page[0])}" for page in by_number(a.citations)]
     return "\n".join(lines)
+
+
+def _site_link(c: Citation) -> str:
+    """' ([on the council's site](URL))' for a paper whose published address is known, else ''."""
+    link = site_link(c.source_url)
+    return f" ({link})" if link else ""
+
+
+def site_link(url: str | None) -> str:
+    """'[on the council's site](URL)' for a web address (a manifest's, `qa sync`'s), else ''."""
+    if not url or not url.startswith(("https://", "http://")):
+        return ""
+    return "[on the council's site](" + url.replace(")", "%29").replace(" ", "%20") + ")"
 
 
 def record_dict(r: StoredRecord) -> dict:

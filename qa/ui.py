@@ -150,12 +150,14 @@ def show_source(assistant: Assistant, label: str | None, session: Session | None
     quote = "\n>\n> ".join(render.escape_md(c["text"]) for c in quoted)
     if path is None:
         return None, f"The file of this paper is no longer in the index folder.\n\n> {quote}"
+    online = render.site_link(cite.get("source_url"))
     if path.suffix.lower() != ".pdf" or not cite["pdf_page"]:
-        return None, f"**{render.escape_md(cite['source'])}**, item {render.escape_md(cite['item'] or '-')}\n\n> {quote}"
+        where = f"**{render.escape_md(cite['source'])}**, item {render.escape_md(cite['item'] or '-')}" + (f" · {online}" if online else "")
+        return None, f"{where}\n\n> {quote}"
     if cite["pdf_page"] in assistant.withheld_pages(cite["paper_id"]):
         return None, f"{WITHHELD_NOTE}\n\n> {quote}"
     image = render_page(path, cite["pdf_page"], [c["text"] for c in quoted])
-    link = f"[Open the PDF at page {cite['pdf_page']}](/paper/{cite['paper_id']}#page={cite['pdf_page']})"
+    link = f"[Open the PDF at page {cite['pdf_page']}](/paper/{cite['paper_id']}#page={cite['pdf_page']})" + (f" · {online}" if online else "")
     return image, f"{link}\n\n> {quote}"
 
 
@@ -208,6 +210,30 @@ def add_papers(assistant: Assistant, files: list | None, progress=gr.Progress())
         lines.append(f"- exempt: {render.escape_md(source)}: page {', '.join(pages)} marked not for publication (only the marking indexed)")
     for s in report.skipped:
         lines.append(f"- not indexed: {render.escape_md(s.source)}: {render.escape_md(s.reason)}")
+    yield ("\n".join(lines), *current_choices(assistant))
+
+
+def sync_site(assistant: Assistant, url: str | None, progress=gr.Progress()):
+    """Sync one of the configured modern.gov sites (settings sync.sites) and index what changed; yields a Markdown
+    summary and refreshed filter choices."""
+    site = next((s for s in assistant.settings.sync.sites if s.url == url), None)
+    if site is None:
+        raise user_error("Choose a council's site first (sites are listed under [[sync.sites]] in councilqa.toml).")
+
+    def tick(event: str, source: str, done: int, total: int) -> None:
+        if event != "waiting":
+            progress((done, total), desc=f"{source}")
+
+    try:
+        since = date.fromisoformat(site.date_from) if site.date_from else None
+        fetched, report = assistant.sync(site.url, site.committees, since, None, None, site.council, progress=tick)
+    except (CouncilQAError, ValueError) as exc:
+        raise user_error(str(exc)) from None
+    lines = [render.escape_md(render.sync_text(fetched).split("\n")[0]), "", render.escape_md(render.report_text(report).split("\n")[0]), ""]
+    lines += [f"- new: {render.escape_md(source)}" for source in report.added]
+    lines += [f"- listed, not fetched (restricted): {render.escape_md(where)}" for where in fetched.restricted]
+    lines += [f"- not fetched: {render.escape_md(u)}: {render.escape_md(why)}" for u, why in fetched.failed]
+    lines += [f"- not indexed: {render.escape_md(x.source)}: {render.escape_md(x.reason)}" for x in report.skipped]
     yield ("\n".join(lines), *current_choices(assistant))
 
 
@@ -426,6 +452,17 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             )
             add = gr.Button("Index these papers", elem_id="add")
             added = gr.Markdown(elem_id="add-result")
+            sites = [x.url for x in assistant.settings.sync.sites]
+            gr.Markdown(
+                "**Or fetch them from the council's modern.gov site** (its agendas, reports and minutes; restricted items are "
+                "listed, never fetched)." if sites else
+                "_To fetch papers from a council's modern.gov site, list it in `councilqa.toml` under `[[sync.sites]]` "
+                "(see the README), or run `qa sync URL`._"
+            )
+            with gr.Row(visible=bool(sites)):
+                site = gr.Dropdown(sites, value=sites[0] if sites else None, label="Council's site", elem_id="sync-site", scale=3)
+                sync_now = gr.Button("Fetch new papers", elem_id="sync")
+            synced = gr.Markdown(elem_id="sync-result")
 
         pending = gr.State("")
         inputs = [pending, chatbot, session, council, committee, date_from, date_to, doc_type]
@@ -456,6 +493,9 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
         chatbot.like(on_like, [session], None, api_name=False)
         add.click(
             lambda f, progress=gr.Progress(): (yield from add_papers(assistant, f, progress)), [files], [added, council, committee, r_committee, date_from, date_to], api_name=False
+        )
+        sync_now.click(
+            lambda u, progress=gr.Progress(): (yield from sync_site(assistant, u, progress)), [site], [synced, council, committee, r_committee, date_from, date_to], api_name=False
         )
         refreshed = [council, committee, r_committee, date_from, date_to]
         demo.load(lambda: current_choices(assistant), None, refreshed, api_name=False, queue=False)

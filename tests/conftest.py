@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -96,13 +97,8 @@ def leicester(tmp_path_factory):
 @pytest.fixture(scope="module")
 def served(leicester, tmp_path_factory):
     """The UI over (a copy of) the Leicester index, served by uvicorn on a free local port."""
-    import socket
-
-    import uvicorn
-
     from qa.assistant import Assistant
     from qa.config import load_settings
-    from qa.ui import build_app
 
     data = tmp_path_factory.mktemp("ui-index") / "index"
     shutil.copytree(leicester.settings.data_dir, data)  # uploads in one module never reach another
@@ -110,6 +106,20 @@ def served(leicester, tmp_path_factory):
     mp.setenv("QA_INDEX__EMBED_MODEL", "all-MiniLM-L6-v2")
     assistant = Assistant(load_settings(data_dir=data))
     assistant.retriever.chunk_count()
+    with serve_ui(assistant) as url:
+        yield url, assistant
+    mp.undo()
+
+
+@contextmanager
+def serve_ui(assistant):
+    """The UI of `assistant`, served by uvicorn on a free local port, for as long as the block runs."""
+    import socket
+
+    import uvicorn
+
+    from qa.ui import build_app
+
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -119,7 +129,8 @@ def served(leicester, tmp_path_factory):
     ready = threading.Event()
     while not server.started and thread.is_alive():
         ready.wait(0.05)
-    yield f"http://127.0.0.1:{port}/", assistant
-    server.should_exit = True
-    thread.join(timeout=10)
-    mp.undo()
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

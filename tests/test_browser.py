@@ -258,3 +258,47 @@ def test_items_taken_in_private_show_with_their_reason_never_their_content(page)
     chat = page.inner_text("#chat")
     assert "Sale of the Old Library Site" in chat and "paragraph 3" in chat and "1,475,000" not in chat
     page.screenshot(path=str(SCREENSHOTS / "exempt-answer.png"), full_page=True)
+
+
+def test_add_papers_fetches_a_configured_councils_site_and_answers_from_it(tmp_path, monkeypatch):
+    """The Add papers tab syncs a modern.gov site listed in the settings (a local stand-in), then answers from it,
+    with the source linked to the council's page."""
+    from playwright.sync_api import sync_playwright
+
+    from qa.assistant import Assistant
+    from qa.config import SiteSettings, load_settings
+
+    from .conftest import serve_ui
+    from .moderngov_site import sample_site
+
+    site = sample_site().start()
+    monkeypatch.setenv("QA_SYNC__DELAY_S", "0")
+    settings = load_settings(data_dir=tmp_path / "index")
+    settings.sync.sites = [SiteSettings(url=site.base, committees=["Cabinet"], date_from="2025-01-01", council="Testshire County Council")]
+    assistant = Assistant(settings, create=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        with serve_ui(assistant) as url, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            pg = browser.new_page(viewport={"width": 1400, "height": 1000})
+            pg.goto(url)
+            pg.wait_for_selector("#question textarea", timeout=60_000)
+            pg.click("button[role=tab]:has-text('Add papers')")
+            pg.click("#sync")
+            pg.wait_for_function("document.querySelector('#sync-result').innerText.includes('Indexed')", timeout=120_000)
+            result = pg.inner_text("#sync-result")
+            assert "Synced 2 meetings: 2 documents downloaded" in result and "Indexed 5 new" in result
+            assert "listed, not fetched (restricted): Cabinet 2025-02-12 item 9. Land at Station Road" in result
+            pg.screenshot(path=str(SCREENSHOTS / "sync.png"), full_page=True)
+            pg.click("button[role=tab]:has-text('Ask')")
+            question = "What was resolved about the home to school transport policy?"
+            pg.fill("#question textarea", question)
+            pg.click("#ask")
+            pg.wait_for_function(f"(q) => {{ const a = ({_AFTER})(q); return a !== null && a.includes('Sources'); }}", arg=question, timeout=120_000)
+            link = pg.locator("#chat a", has_text="on the council's site").first
+            assert link.get_attribute("href") == f"{site.base}/ieListDocuments.aspx?CId=101&MId=501"
+            pg.wait_for_function("document.querySelector('#page-note').innerText.includes(\"on the council's site\")", timeout=60_000)
+            pg.screenshot(path=str(SCREENSHOTS / "sync-answer.png"), full_page=True)
+            browser.close()
+    finally:
+        site.stop()
