@@ -24,7 +24,8 @@ from .meta import (
     meta_from_path,
     unify_names,
 )
-from .parse import parse_paper
+from .ocr import available as ocr_available
+from .parse import MIN_TEXT_CHARS, parse_paper
 from .store import IndexStore
 from .text import squash
 from .types import DocType, IndexReport, Page, Paper, PaperMeta, Skipped
@@ -45,6 +46,7 @@ class IndexOptions:
     max_paper_mb: float = 200.0  # a bigger file is refused before it is read
     max_paper_chunks: int = 5000  # a paper that chunks into more is refused before anything is embedded
     paper_budget_s: float = 900.0  # a paper still embedding after this long is given up, and nothing of it kept
+    ocr: bool = True  # read pages without a text layer with Tesseract, where it is installed
 
 
 # progress(event, source, done, total): event is "start", "indexed", "unchanged", "failed", "removed";
@@ -239,7 +241,13 @@ def _build(paths: list[Path], store: IndexStore, options: IndexOptions, manifest
             continue
         paper_started = time.monotonic()
         try:
-            pages, cut = withhold(parse_paper(item.path))
+            pages, cut = withhold(parse_paper(item.path, ocr=options.ocr))
+            read = [p.label or str(p.pdf_page) for p in pages if p.ocr]
+            if read:
+                report.ocr_read.append((source, read))
+            textless = [p.label or str(p.pdf_page) for p in pages if p.pdf_page and not p.ocr and len(p.text.strip()) < MIN_TEXT_CHARS]
+            if textless and options.ocr and not ocr_available():
+                report.needs_ocr.append((source, textless))
             if cut:
                 report.withheld.append((source, [pages[n].label or str(n + 1) for n in cut]))
             meta = paper_meta(item, pages, manifest.get(item.path), around.get(item.path))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html as html_lib
 import logging
 import re
+import subprocess
 from pathlib import Path
 
 from .errors import ParseError, UnsupportedFile
@@ -28,15 +29,16 @@ _BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
 MIN_TEXT_CHARS = 20  # a PDF with fewer extractable characters than this on every page is a scan
 
 
-def parse_paper(path: Path) -> list[Page]:
-    """Read one paper into pages; raises ParseError with a one-line reason when it can't."""
+def parse_paper(path: Path, ocr: bool = False) -> list[Page]:
+    """Read one paper into pages; raises ParseError with a one-line reason when it can't. With `ocr`, a PDF's
+    pages without a text layer are read by Tesseract where it is installed (index.ocr)."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise UnsupportedFile(f"unsupported file type '{suffix or path.name}' (councilqa reads PDF, HTML, Markdown and text)")
     if path.stat().st_size == 0:
         raise ParseError("empty file")
     if suffix in PDF_SUFFIXES:
-        pages = parse_pdf(path)
+        pages = parse_pdf(path, ocr)
     elif suffix in HTML_SUFFIXES:
         pages = parse_html(read_text_file(path))
     else:
@@ -86,8 +88,9 @@ def assign_labels(raw_labels: list[str | None], pdf_labels: list[str | None]) ->
     return [lab if lab is not None else (pdf_labels[i] or str(i + 1)) for i, lab in enumerate(labels)]
 
 
-def parse_pdf(path: Path) -> list[Page]:
-    """Text per page of a PDF with both its 1-based PDF page number and its printed label."""
+def parse_pdf(path: Path, ocr: bool = False) -> list[Page]:
+    """Text per page of a PDF with both its 1-based PDF page number and its printed label; with `ocr`, the pages
+    without a text layer read by Tesseract (marked `ocr`), when it is installed."""
     import pypdfium2 as pdfium
 
     try:
@@ -114,10 +117,26 @@ def parse_pdf(path: Path) -> list[Page]:
         doc.close()
     if not texts:
         raise ParseError("PDF has no pages")
+    blank = [i for i, t in enumerate(texts) if len(t.strip()) < MIN_TEXT_CHARS]
+    read: dict[int, list] = {}
+    if blank and ocr:
+        from . import ocr as tesseract
+
+        if tesseract.available():
+            for i in blank:
+                try:
+                    found = tesseract.read_page(path, i + 1)
+                except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
+                    raise ParseError(f"page {i + 1} has no text layer and OCR failed ({exc})") from exc
+                texts[i] = clean_text(found.text)
+                read[i] = [[w.text, *(round(v, 2) for v in w.box)] for w in found.words]
     if max(len(t.strip()) for t in texts) < MIN_TEXT_CHARS:
-        raise ParseError(f"no text layer on any of its {len(texts)} pages (a scanned PDF?); run OCR first")
+        from .ocr import INSTALL
+
+        how = "OCR read no text on them either" if read else f"install Tesseract to read it ({INSTALL}; scripts/install.sh does as root)"
+        raise ParseError(f"no text layer on any of its {len(texts)} pages (a scanned PDF?); {how}")
     labels = assign_labels([printed_label(t) for t in texts], pdf_labels)
-    return [Page(text=t, pdf_page=i + 1, label=labels[i]) for i, t in enumerate(texts)]
+    return [Page(text=t, pdf_page=i + 1, label=labels[i], ocr=i in read, words=read.get(i)) for i, t in enumerate(texts)]
 
 
 # ---------------------------------------------------------------- HTML (modern.gov)

@@ -37,7 +37,7 @@ CREATE TABLE IF NOT EXISTS papers (
 CREATE INDEX IF NOT EXISTS papers_path ON papers(path);
 CREATE TABLE IF NOT EXISTS pages (
     paper_id TEXT NOT NULL, page_index INTEGER NOT NULL, pdf_page INTEGER, label TEXT,
-    item TEXT, item_title TEXT, text TEXT NOT NULL,
+    item TEXT, item_title TEXT, text TEXT NOT NULL, ocr INTEGER NOT NULL DEFAULT 0, words TEXT,
     PRIMARY KEY (paper_id, page_index)
 );
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
@@ -88,6 +88,10 @@ class IndexStore:
         self.db = sqlite3.connect(str(catalog), check_same_thread=False, timeout=30)
         self.db.execute("PRAGMA journal_mode=WAL")  # readers in other processes never wait for a writer's commit
         self.db.executescript(SCHEMA)
+        if "ocr" not in {row[1] for row in self.db.execute("PRAGMA table_info(pages)")}:  # a catalog made before OCR
+            self.db.execute("ALTER TABLE pages ADD COLUMN ocr INTEGER NOT NULL DEFAULT 0")
+            self.db.execute("ALTER TABLE pages ADD COLUMN words TEXT")
+            self.db.commit()
         self.gate = ChromaGate(
             None if config.chroma_host else data_dir, self._open_client, lambda _stale: self._forget_system(), self._epoch, self._bump_epoch
         )
@@ -323,8 +327,11 @@ class IndexStore:
                 ],
             )
             self.db.executemany(
-                "INSERT INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(paper.id, i, p.pdf_page, p.label, p.item, p.item_title, p.text) for i, p in enumerate(pages)],
+                "INSERT INTO pages (paper_id, page_index, pdf_page, label, item, item_title, text, ocr, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (paper.id, i, p.pdf_page, p.label, p.item, p.item_title, p.text, int(p.ocr), json.dumps(p.words) if p.words else None)
+                    for i, p in enumerate(pages)
+                ],
             )
             self.db.execute(
                 "INSERT OR REPLACE INTO papers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -383,9 +390,12 @@ class IndexStore:
     def pages(self, paper_id: str) -> list[Page]:
         """The stored page texts of a paper, in order."""
         rows = self.db.execute(
-            "SELECT pdf_page, label, item, item_title, text FROM pages WHERE paper_id = ? ORDER BY page_index", (paper_id,)
+            "SELECT pdf_page, label, item, item_title, text, ocr, words FROM pages WHERE paper_id = ? ORDER BY page_index", (paper_id,)
         )
-        return [Page(text=t, pdf_page=p, label=lab, item=it, item_title=itt) for p, lab, it, itt, t in rows]
+        return [
+            Page(text=t, pdf_page=p, label=lab, item=it, item_title=itt, ocr=bool(o), words=json.loads(w) if w else None)
+            for p, lab, it, itt, t, o, w in rows
+        ]
 
     def generation(self) -> int:
         """A counter bumped by every change, so caches (BM25) know when to rebuild."""

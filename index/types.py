@@ -52,6 +52,8 @@ class Page:
     label: str | None = None  # printed page label ("2" for a "Page 2" footer)
     item: str | None = None  # preset by parsers that see the item structure (HTML minutes)
     item_title: str | None = None
+    ocr: bool = False  # its text was read by OCR from an image of the page (index.ocr), not from a text layer
+    words: list | None = None  # OCR's words with their boxes, [text, left, top, right, bottom] in PDF points from the top-left
 
 
 @dataclass
@@ -137,7 +139,7 @@ class Chunk:
         }
 
     @classmethod
-    def from_metadata(cls, chunk_id: str, text: str, meta: dict) -> "Chunk":
+    def from_metadata(cls, chunk_id: str, text: str, meta: dict) -> Chunk:
         """Rebuild a chunk from Chroma (or llama-index node) metadata."""
         spans = [Span(a, b, i, p, lab) for a, b, i, p, lab in json.loads(meta.get("spans") or "[]")]
         iso = meta.get("meeting_date") or ""
@@ -177,7 +179,7 @@ class Chunk:
         )
 
     @classmethod
-    def from_node(cls, node) -> "Chunk":
+    def from_node(cls, node) -> Chunk:
         """Back from a llama-index node to a Chunk."""
         return cls.from_metadata(node.node_id, node.get_content(), node.metadata)
 
@@ -201,6 +203,8 @@ class IndexReport:
     skipped: list[Skipped] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (source, already indexed as)
     withheld: list[tuple[str, list[str]]] = field(default_factory=list)  # (source, pages marked not for publication)
+    ocr_read: list[tuple[str, list[str]]] = field(default_factory=list)  # (source, pages whose text OCR read)
+    needs_ocr: list[tuple[str, list[str]]] = field(default_factory=list)  # (source, pages without text, no OCR installed)
     chunks_embedded: int = 0
     seconds: float = 0.0
 

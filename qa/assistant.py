@@ -276,6 +276,10 @@ class Assistant:
                 target.unlink(missing_ok=True)  # a bad or duplicate upload leaves nothing behind
         return report
 
+    def ocr_words(self, paper_id: str, pdf_page: int) -> list | None:
+        """OCR's words with their boxes for a page read by OCR (for highlighting a quote on it), else None."""
+        return next((p.words for p in self.store.pages(paper_id) if p.pdf_page == pdf_page and p.ocr), None)
+
     def writer(self) -> str | None:
         """Who is writing the index now ("pid 1234 (qa index papers/: ..., since 13:02:11)"), or None."""
         return self.store.writer()

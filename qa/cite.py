@@ -18,8 +18,13 @@ from .types import ABSTAIN_TEXT, Answer, Citation, Hit
 
 def stored_page(store: IndexStore, paper_id: str, page_index: int) -> str | None:
     """The text of page `page_index` of the paper as the index stored it, or None when there is no such page."""
+    page = _page(store, paper_id, page_index)
+    return page.text if page else None
+
+
+def _page(store: IndexStore, paper_id: str, page_index: int):
     pages = store.pages(paper_id)
-    return pages[page_index].text if 0 <= page_index < len(pages) else None
+    return pages[page_index] if 0 <= page_index < len(pages) else None
 
 
 def on_page(page: str | None, quote: str) -> bool:
@@ -93,12 +98,14 @@ def build_answer(question: str, hits: list[Hit], chosen: list[Scored], store: In
     retrieved = {h.chunk.id for h in hits}
     for scored in chosen:
         s = scored.sentence
-        page = stored_page(store, s.chunk.paper_id, s.page_index) if s.chunk.id in retrieved else None
+        stored = _page(store, s.chunk.paper_id, s.page_index) if s.chunk.id in retrieved else None
+        page = stored.text if stored else None
         if not on_page(page, s.text) or addressed_to_ai(s.text):  # on its page, and not words addressed to an AI
             dropped.append(s.text)
             continue
         cite = make_citation(page_number(citations, s.chunk.paper_id, s.page_index), scored)
         cite.verified = True
+        cite.ocr = stored.ocr  # verified against the OCR text, and said so wherever it is shown
         if cite.header and not on_page(page, cite.header):
             cite.header = ""  # a header is shown only where it stands on the row's page
         citations.append(cite)

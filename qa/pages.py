@@ -50,8 +50,9 @@ def find_quote(raw: str, quote: str) -> tuple[int, int] | None:
     return where[pos], where[pos + len(needle) - 1] + 1
 
 
-def render_page(pdf: Path, pdf_page: int, quote: str | list[str] | None = None, scale: float = 1.4):
-    """A PIL image of one PDF page (1-based), with `quote` (or each of several quotes) highlighted where it stands."""
+def render_page(pdf: Path, pdf_page: int, quote: str | list[str] | None = None, scale: float = 1.4, words: list | None = None):
+    """A PIL image of one PDF page (1-based), with `quote` (or each of several quotes) highlighted where it stands:
+    from the page's character boxes, or for a page read by OCR from OCR's word boxes (`words`, index.ocr)."""
     import pypdfium2 as pdfium
     from PIL import Image, ImageDraw
 
@@ -60,7 +61,14 @@ def render_page(pdf: Path, pdf_page: int, quote: str | list[str] | None = None, 
         page = doc[pdf_page - 1]
         image = page.render(scale=scale).to_pil().convert("RGBA")
         quotes = [quote] if isinstance(quote, str) else [q for q in quote or [] if q]
-        if quotes:
+        if quotes and words:
+            overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
+            draw = ImageDraw.Draw(overlay)
+            for q in quotes:
+                for left, top, right, bottom in ocr_boxes(words, q):
+                    draw.rectangle([left * scale - 2, top * scale - 2, right * scale + 2, bottom * scale + 2], fill=HIGHLIGHT)
+            image = Image.alpha_composite(image, overlay)
+        elif quotes:
             textpage = page.get_textpage()
             raw = textpage.get_text_range()
             height = page.get_height()
@@ -79,6 +87,26 @@ def render_page(pdf: Path, pdf_page: int, quote: str | list[str] | None = None, 
         return image.convert("RGB")
     finally:
         doc.close()
+
+
+def ocr_boxes(words: list, quote: str) -> list[tuple[float, float, float, float]]:
+    """The boxes (left, top, right, bottom, PDF points from the top-left) of the OCR words `quote` spans, one per line."""
+    raw, owner = "", []
+    for n, (text, *_box) in enumerate(words):
+        raw += text + " "
+        owner += [n] * (len(text) + 1)
+    found = find_quote(raw, quote)
+    if not found:
+        return []
+    boxes: list[list[float]] = []
+    for n in sorted({owner[i] for i in range(found[0], min(found[1], len(owner)))}):
+        left, top, right, bottom = words[n][1:]
+        if boxes and abs(boxes[-1][1] - top) < (bottom - top) * 0.6 and left >= boxes[-1][0] - 1:
+            b = boxes[-1]
+            b[0], b[1], b[2], b[3] = min(b[0], left), min(b[1], top), max(b[2], right), max(b[3], bottom)
+        else:
+            boxes.append([left, top, right, bottom])
+    return [tuple(b) for b in boxes]
 
 
 def blank_pages(pdf: Path, blank: set[int]) -> bytes:

@@ -32,6 +32,7 @@ def citation_dict(c: Citation) -> dict:
         "text": c.text,
         **({"table_header": c.header} if c.header else {}),
         **({"source_url": c.source_url} if c.source_url else {}),
+        **({"ocr": True} if c.ocr else {}),
     }
 
 
@@ -85,7 +86,8 @@ def _citation_bits(c: Citation) -> list[str]:
         bits.append(c.meeting_date.strftime("%d %b %Y").lstrip("0"))
     if c.item:
         bits.append(f"item {c.item}")
-    bits.append(page_name(c.page, c.pdf_page))
+    where = page_name(c.page, c.pdf_page)
+    bits.append(f"{where}, text read by OCR" if c.ocr and where else where)  # a scan: the words are OCR's reading
     return [b for b in bits if b]
 
 
@@ -152,6 +154,12 @@ def report_text(r: IndexReport) -> str:
         lines.append(f"  duplicate: {source} has the same content as {first} (not indexed twice)")
     for source, pages in r.withheld:
         lines.append(f"  exempt: {source}: page{'s' * (len(pages) > 1)} {', '.join(pages)} marked not for publication (only the marking indexed)")
+    for source, pages in r.ocr_read:
+        lines.append(f"  OCR: {source}: page{'s' * (len(pages) > 1)} {', '.join(pages)} had no text layer; read by OCR")
+    for source, pages in r.needs_ocr:
+        from index.ocr import INSTALL
+
+        lines.append(f"  no text: {source}: page{'s' * (len(pages) > 1)} {', '.join(pages)} have no text layer; to read them, install Tesseract ({INSTALL}) and index again")
     for s in r.skipped:
         lines.append(f"  failed: {s.source}: {s.reason}")
     return "\n".join(lines)

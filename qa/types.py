@@ -80,6 +80,7 @@ class Citation:
     header: str = ""  # for a table row: its table's column headers, verbatim from the same page
     page_index: int = 0  # the page in the paper's page list (the index's own numbering, for checks)
     source_url: str = ""  # the paper on the council's site, where known
+    ocr: bool = False  # the page's text was read by OCR (a scan): the quote is verified against that text
 
 
 @dataclass

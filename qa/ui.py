@@ -156,8 +156,10 @@ def show_source(assistant: Assistant, label: str | None, session: Session | None
         return None, f"{where}\n\n> {quote}"
     if cite["pdf_page"] in assistant.withheld_pages(cite["paper_id"]):
         return None, f"{WITHHELD_NOTE}\n\n> {quote}"
-    image = render_page(path, cite["pdf_page"], [c["text"] for c in quoted])
+    image = render_page(path, cite["pdf_page"], [c["text"] for c in quoted], words=assistant.ocr_words(cite["paper_id"], cite["pdf_page"]))
     link = f"[Open the PDF at page {cite['pdf_page']}](/paper/{cite['paper_id']}#page={cite['pdf_page']})" + (f" · {online}" if online else "")
+    if cite.get("ocr"):
+        link += " · _text read by OCR from a scan: the highlight marks OCR's reading_"
     return image, f"{link}\n\n> {quote}"
 
 
@@ -213,7 +215,7 @@ def add_papers(assistant: Assistant, files: list | None, progress=gr.Progress())
     yield ("\n".join(lines), *current_choices(assistant))
 
 
-def sync_site(assistant: Assistant, url: str | None, progress=gr.Progress()):
+def sync_site(assistant: Assistant, url: str | None, progress):
     """Sync one of the configured modern.gov sites (settings sync.sites) and index what changed; yields a Markdown
     summary and refreshed filter choices."""
     site = next((s for s in assistant.settings.sync.sites if s.url == url), None)
