@@ -159,7 +159,11 @@ def report_text(r: IndexReport) -> str:
     for source, pages in r.needs_ocr:
         from index.ocr import INSTALL
 
-        lines.append(f"  no text: {source}: page{'s' * (len(pages) > 1)} {', '.join(pages)} have no text layer; to read them, install Tesseract ({INSTALL}) and index again")
+        many = len(pages) > 1
+        lines.append(
+            f"  no text: {source}: page{'s' * many} {', '.join(pages)} {'have' if many else 'has'} no text layer (indexed without "
+            f"{'them' if many else 'it'}); to read such pages, install Tesseract ({INSTALL}; see README, Scanned pages)"
+        )
     for s in r.skipped:
         lines.append(f"  failed: {s.source}: {s.reason}")
     return "\n".join(lines)

@@ -88,3 +88,52 @@ def test_a_scanned_paper_is_answered_from_with_a_verified_citation_marked_as_ocr
     ys = np.nonzero((np.asarray(plain) != np.asarray(marked)).any(axis=2))[0]
     assert ys.size, "the quote is highlighted on the scan"
     assert ys.min() >= boxes[0][1] * 1.4 - 3 and ys.max() <= boxes[-1][3] * 1.4 + 3  # where OCR read it, nowhere else
+
+
+SCANS = Path(__file__).parent / "fixtures" / "scanned"
+needs_tesseract = pytest.mark.skipif(not ocr.available() and not os.environ.get("CI"), reason="no tesseract")
+
+
+@needs_tesseract
+def test_the_scanned_letter_is_answered_from_and_its_preview_highlights_the_quote(tmp_path):
+    from qa.ui import Session, citation_record, show_source
+
+    a = Assistant(load_settings(data_dir=tmp_path / "index"), create=True)
+    report = a.index([SCANS / "testshire-highways-2026-02-10-letter-scan.pdf"])
+    assert report.ok and report.ocr_read == [("testshire-highways-2026-02-10-letter-scan.pdf", ["1"])]
+    answer = a.ask("By when will the council resurface Mill Lane?")
+    assert not answer.abstained and "31 March 2026" in answer.text
+    cited = next(c for c in answer.citations if "31 March 2026" in c.text)
+    assert cited.ocr and cited.verified and cited.pdf_page == 1
+
+    session = Session(citations=citation_record(answer))
+    image, note = show_source(a, session.citations[0]["label"], session)
+    assert image is not None and "Open the PDF at page 1" in note and "text read by OCR" in note
+    import numpy as np
+
+    plain = np.asarray(render_page(a.paper_path(cited.paper_id), 1, None))
+    assert (np.asarray(image) != plain).any(axis=2).sum() > 500  # the quote's lines are marked on the scan
+    image.save(tmp_path / "scanned-letter-preview.png")
+
+
+def test_a_page_without_text_in_a_readable_paper_is_listed_with_how_to_read_it_and_the_rest_indexed(tmp_path, monkeypatch):
+    import index.build
+
+    monkeypatch.setattr(ocr, "available", lambda: False)
+    monkeypatch.setattr(index.build, "ocr_available", lambda: False)
+    a = Assistant(load_settings(data_dir=tmp_path / "index"), create=True)
+    report = a.index([SCANS / "testshire-highways-2026-02-10-gritting-report.pdf"])
+    assert report.ok and report.needs_ocr == [("testshire-highways-2026-02-10-gritting-report.pdf", ["2"])]
+    assert "page 2 has no text layer (indexed without it); to read such pages, install Tesseract (apt-get install tesseract-ocr" in render.report_text(report)
+    answer = a.ask("How many miles of road did the council grit this winter?")
+    assert not answer.abstained and "412 miles" in answer.text and not answer.citations[0].ocr
+
+
+@needs_tesseract
+def test_with_tesseract_the_scanned_appendix_page_is_read_and_cited_as_ocr(tmp_path):
+    a = Assistant(load_settings(data_dir=tmp_path / "index"), create=True)
+    report = a.index([SCANS / "testshire-highways-2026-02-10-gritting-report.pdf"])
+    assert report.ok and not report.needs_ocr and report.ocr_read == [("testshire-highways-2026-02-10-gritting-report.pdf", ["2"])]
+    answer = a.ask("How much salt did the barn at Testford hold in December 2025?")
+    cited = next(c for c in answer.citations if "3,200 tonnes" in c.text)
+    assert cited.ocr and cited.page == "2"
