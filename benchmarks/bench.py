@@ -11,6 +11,9 @@ query     retrieval latency (hybrid BM25 + dense, fused, filtered) vs plain llam
           and a full extractive answer (retrieve, choose sentences, verify each quote on its page) vs retrieval alone
 users     20 clients x 3 rounds asking at once through the web UI's API (`qa serve` in its own process):
           answer p50/p95 and how many were right, with ui.concurrency as set vs 1 (one question at a time)
+cold      a fresh `qa ask` process (one question, --json): wall time and peak RSS with what indexing saved (the model's
+          ONNX export, sections and BM25 in DATA_DIR/cache) vs the same process loading torch and rebuilding them, as
+          every `qa ask` did before (the cache is deleted before each baseline run); and `qa --help`
 register  follow-ups of every commitment (which later agenda item took it up) with the title-word index vs a
           scan of every item, on the same records
 
@@ -225,11 +228,54 @@ def bench_users(data_dir: Path, concurrency: int, clients: int = 20, rounds: int
     ]
 
 
+def _child(cmd: list[str], env: dict) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one process."""
+    import subprocess
+
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode})")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def _first_question(questions: Path) -> str:
+    from qa.evaluate import load_questions
+
+    return next(q.question for q in load_questions(questions) if q.answerable)
+
+
+def bench_cold(data_dir: Path, question: str, runs: int = 5) -> list[tuple]:
+    import shutil
+
+    qa = [sys.executable, "-m", "qa.cli"]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    ask = [*qa, "--data-dir", str(data_dir), "ask", question, "--json"]
+    before = []
+    for _ in range(runs):
+        shutil.rmtree(data_dir / "cache", ignore_errors=True)
+        before.append(_child(ask, {**env, "QA_INDEX__QUESTION_RUNTIME": "torch"}))
+    _child(ask, env)  # rebuilds and saves the cache the baseline runs deleted
+    now = [_child(ask, env) for _ in range(runs)]
+    helps = [_child([*qa, "--help"], env) for _ in range(runs)]
+    med = statistics.median
+    b_s, n_s = med(s for s, _ in before), med(s for s, _ in now)
+    return [
+        ("cold: qa ask", f"{n_s:.2f} s, {max(m for _, m in now):.0f} MB", f"{b_s:.2f} s, {max(m for _, m in before):.0f} MB (torch, rebuilt)",
+         f"{n_s / b_s:.2f}x", f"median of {runs}, peak RSS"),
+        ("cold: qa --help", f"{med(s for s, _ in helps):.2f} s, {max(m for _, m in helps):.0f} MB", "", "", f"median of {runs}"),
+    ]
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--papers", type=Path, default=ROOT / "papers", help="folder of papers (default: the bundled papers/)")
     ap.add_argument("--questions", type=Path, default=ROOT / "eval" / "smoke.jsonl", help="questions for the query benchmark")
-    ap.add_argument("--only", default="parse,index,query,register", help="comma-separated: parse,index,query,register,users")
+    ap.add_argument("--only", default="parse,index,query,register", help="comma-separated: parse,index,query,register,users,cold")
+    ap.add_argument("--index", type=Path, help="for cold: an existing index to ask (its cache/ is deleted and rebuilt), not one built here")
     ap.add_argument("--json", type=Path, help="also write the rows as JSON here")
     args = ap.parse_args(argv)
     wanted = set(args.only.split(","))
@@ -238,7 +284,9 @@ def main(argv: list[str] | None = None) -> None:
         os.environ["QA_CONFIG"] = str(Path(scratch) / "none.toml")  # defaults, not a councilqa.toml in the cwd
         if "parse" in wanted:
             rows += bench_parse(args.papers)
-        if wanted & {"index", "query", "register", "users"}:
+        if "cold" in wanted and args.index:
+            rows += bench_cold(args.index, _first_question(args.questions))
+        if wanted & {"index", "query", "register", "users"} or ("cold" in wanted and not args.index):
             index_rows, assistant = bench_index(args.papers, Path(scratch) / "index")
             rows += index_rows if "index" in wanted else []
             if "users" in wanted:
@@ -247,6 +295,8 @@ def main(argv: list[str] | None = None) -> None:
                 rows += bench_query(assistant, args.questions)
             if "register" in wanted:
                 rows += bench_register(assistant)
+            if "cold" in wanted and not args.index:
+                rows += bench_cold(Path(scratch) / "index", _first_question(args.questions))
     head = ("benchmark", "councilqa", "baseline (same run)", "ratio", "on")
     widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(5)]
     for r in [head, *rows]:

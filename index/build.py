@@ -303,5 +303,10 @@ def _build(paths: list[Path], store: IndexStore, options: IndexOptions, manifest
             report.removed.extend(p.source for p in gone)
             for p in gone:
                 progress("removed", p.source, total, total)
+    model = store.get_info("embed_model")
+    if model:
+        from .embed import export_onnx
+
+        export_onnx(model, store.config.data_dir)  # once per index (a no-op after): questions then load no torch
     report.seconds = time.perf_counter() - started
     return report

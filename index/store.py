@@ -10,19 +10,25 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import pickle
 import sqlite3
 import time
 import uuid
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 from .decisions import Record
 from .errors import DamagedIndex, IndexMissing, StoreError
 from .lock import ChromaGate, WriteLock, holder
 from .types import Chunk, DocType, Page, Paper, PaperMeta
+
+T = TypeVar("T")
+CACHE_FOLDER = "cache"  # under the data directory: what readers derive from the index, kept per generation
 
 log = logging.getLogger(__name__)
 
@@ -402,6 +408,37 @@ class IndexStore:
         row = self.db.execute("SELECT value FROM info WHERE key = 'generation'").fetchone()
         return int(row[0]) if row else 0
 
+    def cached(self, name: str, build: Callable[[], T]) -> T:
+        """What `build` derives from the index (sections, BM25, agendas), kept on disk for the index's generation: the
+        first process to need it after a change builds and saves it, every other one loads it (a pickle written to a
+        temporary file and renamed, so no reader sees half of one). `name` carries whatever else the result depends on
+        (settings); the file name carries a hash of this code, so an upgrade rebuilds it. An unreadable or stale file is
+        rebuilt, never trusted."""
+        path = Path(self.config.data_dir) / CACHE_FOLDER / f"{name}-{_code_version()}.pickle"
+        generation = self.generation()  # read before building: the result holds at least this generation
+        try:
+            with path.open("rb") as f:
+                saved_generation, value = pickle.load(f)
+            if saved_generation == generation:
+                return value
+        except FileNotFoundError:
+            pass
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError, TypeError, ValueError) as exc:
+            # a truncated or foreign file, or one pickled by other code: rebuild it
+            log.info("rebuilding %s: %s", path.name, exc)
+        value = build()
+        partial = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with partial.open("wb") as f:
+                pickle.dump((generation, value), f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(partial, path)
+        except OSError as exc:  # a read-only data directory: answer anyway, rebuild next time
+            log.warning("cannot save %s: %s", path, exc)
+        finally:
+            partial.unlink(missing_ok=True)
+        return value
+
     def _bump_generation(self) -> None:
         self._bump("generation")
 
@@ -449,6 +486,19 @@ class IndexStore:
             self._forget_system()
         self.gate.client = None
         self.db.close()
+
+
+@cache
+def _code_version() -> str:
+    """A hash of the councilqa source (index/ and qa/): what a saved cache was pickled by."""
+    import hashlib
+
+    digest = hashlib.blake2b(digest_size=6)
+    root = Path(__file__).resolve().parent.parent
+    for py in sorted([*root.joinpath("index").glob("*.py"), *root.joinpath("qa").glob("*.py")]):
+        digest.update(py.name.encode())
+        digest.update(py.read_bytes())
+    return digest.hexdigest()
 
 
 class _PlainUnpickler(pickle.Unpickler):

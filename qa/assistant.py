@@ -47,9 +47,10 @@ class Assistant:
         if self._embedder is None:
             built_with = self.store.get_info("embed_model")
             name = built_with or self.settings.index.embed_model
-            from index.embed import load_embedder
+            from index.embed import load_question_embedder
 
-            self._embedder = load_embedder(name, self.settings.index.embed_batch_size, self.settings.index.embed_dtype)
+            i = self.settings.index
+            self._embedder = load_question_embedder(name, self.settings.data_dir, i.question_runtime, i.embed_batch_size, i.embed_dtype)
         return self._embedder
 
     @property
@@ -69,8 +70,17 @@ class Assistant:
         progress: Progress | None = None,
         wait: bool = True,
     ) -> IndexReport:
-        """Index files and folders (see index.build.build_index: one writer at a time, `wait` or IndexBusy)."""
-        return build_index(paths, self.store, self.settings.index.to_options(), manifests, prune, progress, wait)
+        """Index files and folders (see index.build.build_index: one writer at a time, `wait` or IndexBusy); after a
+        change, what questions derive from the index is built and saved here, so no reader pays for it."""
+        report = build_index(paths, self.store, self.settings.index.to_options(), manifests, prune, progress, wait)
+        if report.added or report.updated or report.removed:
+            self.prepare()
+        return report
+
+    def prepare(self) -> None:
+        """Build (or load) and save the sections, BM25 and agendas of the index's current generation."""
+        self.retriever.chunk_count()
+        self.register.agendas.items()
 
     def sync(self, site: str, committees: list[str] | None = None, date_from=None, date_to=None, into: Path | None = None,
              council: str = "", progress: Progress | None = None, wait: bool = True):

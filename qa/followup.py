@@ -151,7 +151,7 @@ class Agendas:
         with self._lock:
             generation = self.store.generation()
             if generation != self._generation:
-                self._data = self._build()
+                self._data = self.store.cached("agendas", self._build)  # saved for other processes
                 self._generation = generation
             return self._data
 

@@ -2,7 +2,8 @@
 then the meeting a question names, the kind of paper it names, and one hit per passage.
 
 Sections (index.sections) and BM25 are rebuilt from the Chroma collection whenever the catalog's generation
-changes, so keyword and dense search always see the same papers. Plain BM25 is strong on council papers (names, figures,
+changes, so keyword and dense search always see the same papers; the first process to need them after a change saves
+them for the rest (IndexStore.cached), so a CLI question loads them instead of rebuilding. Plain BM25 is strong on council papers (names, figures,
 minute numbers); dense search recovers paraphrased questions, so it gets the smaller weight.
 """
 
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+import bm25s
+import Stemmer
 from llama_index.core import VectorStoreIndex
 from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.llms import MockLLM
@@ -33,6 +36,7 @@ from .types import Filters, Hit
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its own logger to DEBUG on import
+STEMMER = Stemmer.Stemmer("english")  # llama-index's BM25 default; one object, so stemmed texts are cached once
 
 def _meeting_date(nws: NodeWithScore) -> date | None:
     iso = nws.node.metadata.get("meeting_date") or ""
@@ -164,16 +168,47 @@ class _Corpus:
     nodes: dict[str, TextNode]  # the sections as llama-index nodes
     section_of: dict[str, str]  # chunk id -> the section it is in (chunks of copies map to none)
     copied_in: dict[str, list[str]]  # section id -> other papers repeating it
-    bm25: BM25Retriever | None
+    bm25: bm25s.BM25 | None  # over the sections' text, with its corpus (node ids, metadata) for filtering
     live: set[str]
     councils: frozenset[str]
     committees: frozenset[str]
 
 
+def build_corpus(store: IndexStore, section_words: int) -> _Corpus:
+    """Sections, copies and BM25 from every chunk in the index (seconds on the whole shared corpus: readers load
+    the saved result instead, see IndexStore.cached)."""
+    chunks = store.all_chunks()
+    grouped = group_sections(chunks, section_words)
+    copies = find_copies(grouped)  # a pack's copy of minutes is searched once, in the minutes' own paper
+    copied_in: dict[str, set[str]] = {}
+    for s in grouped:
+        if s.chunk.id in copies:
+            copied_in.setdefault(copies[s.chunk.id], set()).add(s.chunk.source)
+    # a copy of a copy is cited where the first one is
+    copied_in = {sid: v for sid, v in copied_in.items() if sid not in copies}
+    sections = {s.chunk.id: s for s in grouped if s.chunk.id not in copies}
+    nodes = {sid: s.chunk.to_node() for sid, s in sections.items()}
+    section_of = {child: sid for sid, s in sections.items() for child in s.children}
+    bm25 = None
+    if sections:
+        built = BM25Retriever(nodes=list(nodes.values()), stemmer=STEMMER, similarity_top_k=1)
+        bm25 = built.bm25
+        bm25.corpus = built.corpus  # lets per-query retrievers share this index
+    log.info("BM25 built over %d sections of %d chunks (%d copied sections left out)", len(sections), len(chunks), len(copies))
+    return _Corpus(
+        sections=sections,
+        nodes=nodes,
+        section_of=section_of,
+        copied_in={sid: sorted(v) for sid, v in copied_in.items()},
+        bm25=bm25,
+        live={c.paper_id for c in chunks},
+        councils=frozenset(c.council for c in chunks if c.council),
+        committees=frozenset(c.committee for c in chunks if c.committee),
+    )
+
+
 @lru_cache(maxsize=50_000)
 def _stems(text: str, stemmer) -> frozenset[str]:
-    import bm25s
-
     return frozenset(bm25s.tokenize(text, stemmer=stemmer, return_ids=False, show_progress=False)[0])
 
 
@@ -190,39 +225,15 @@ class HybridRetriever:
         self._vector_index = VectorStoreIndex.from_vector_store(store.vector_store(), embed_model=embed_model)
 
     def _refresh(self) -> _Corpus:
-        """Rebuild sections and BM25 from the Chroma collection when the index changed since they were built."""
+        """The sections and BM25 of the index's current generation: kept in memory, else loaded as saved by whoever
+        built them first, else built."""
         with self._lock:
             generation = self.store.generation()
             if generation == self._generation and self._corpus is not None:
                 return self._corpus
-            chunks = self.store.all_chunks()
-            grouped = group_sections(chunks, self.settings.section_words)
-            copies = find_copies(grouped)  # a pack's copy of minutes is searched once, in the minutes' own paper
-            copied_in: dict[str, set[str]] = {}
-            for s in grouped:
-                if s.chunk.id in copies:
-                    copied_in.setdefault(copies[s.chunk.id], set()).add(s.chunk.source)
-            # a copy of a copy is cited where the first one is
-            copied_in = {sid: v for sid, v in copied_in.items() if sid not in copies}
-            sections = {s.chunk.id: s for s in grouped if s.chunk.id not in copies}
-            nodes = {sid: s.chunk.to_node() for sid, s in sections.items()}
-            section_of = {child: sid for sid, s in sections.items() for child in s.children}
-            bm25 = None
-            if sections:
-                bm25 = BM25Retriever(nodes=list(nodes.values()), similarity_top_k=min(self.settings.candidates, len(nodes)))
-                bm25.bm25.corpus = bm25.corpus  # lets per-query retrievers share this index
-            self._corpus = _Corpus(
-                sections=sections,
-                nodes=nodes,
-                section_of=section_of,
-                copied_in={sid: sorted(v) for sid, v in copied_in.items()},
-                bm25=bm25,
-                live={c.paper_id for c in chunks},
-                councils=frozenset(c.council for c in chunks if c.council),
-                committees=frozenset(c.committee for c in chunks if c.committee),
-            )
+            words = self.settings.section_words
+            self._corpus = self.store.cached(f"corpus-{words}", lambda: build_corpus(self.store, words))
             self._generation = generation
-            log.info("BM25 built over %d sections of %d chunks (%d copied sections left out)", len(sections), len(chunks), len(copies))
             return self._corpus
 
     def councils(self) -> frozenset[str]:
@@ -264,7 +275,7 @@ class HybridRetriever:
         mf = metadata_filters(filters)
         k = min(self.settings.candidates, len(corpus.sections))
         try:
-            bm25 = BM25Retriever(existing_bm25=corpus.bm25.bm25, similarity_top_k=k, filters=mf)
+            bm25 = BM25Retriever(existing_bm25=corpus.bm25, stemmer=STEMMER, similarity_top_k=k, filters=mf)
         except ValueError:  # every section filtered out
             return []
         retrievers, weights = [bm25], [self.settings.bm25_weight]
@@ -303,14 +314,12 @@ class HybridRetriever:
         A term the index has never seen gets the highest weight: it is the strongest sign the
         papers don't cover the question.
         """
-        import bm25s
         import numpy as np
 
-        bm25 = self._refresh().bm25
-        if bm25 is None:
+        index = self._refresh().bm25
+        if index is None:
             return {}
-        tokens = bm25s.tokenize(text, stemmer=bm25.stemmer, return_ids=False, show_progress=False)[0]
-        index = bm25.bm25
+        tokens = bm25s.tokenize(text, stemmer=STEMMER, return_ids=False, show_progress=False)[0]
         n_docs = float(index.scores["num_docs"])
         indptr = index.scores["indptr"]
         top = float(np.log(1 + (n_docs + 0.5) / 0.5))
@@ -327,5 +336,4 @@ class HybridRetriever:
     def stem_terms(self, text: str) -> frozenset[str]:
         """The stemmed terms of `text`, tokenised exactly as BM25 does (kept for texts seen before: answering one
         question stems each candidate sentence and passage, and many questions reach the same passages)."""
-        bm25 = self._refresh().bm25
-        return _stems(text, bm25.stemmer if bm25 else None)
+        return _stems(text, STEMMER)

@@ -259,6 +259,29 @@ def test_bfloat16_and_float32_embeddings_agree():
     assert resolve_dtype("auto") in {"float32", "bfloat16"} and resolve_dtype("float32") == "float32"
 
 
+def test_the_onnx_export_embeds_as_torch_does_and_is_written_whole(tmp_path):
+    """Questions are embedded by the ONNX export (no torch); its vectors must be the index's own: the same as torch
+    fp32, to within float rounding, with sentence-transformers' truncation at 256 word-pieces."""
+    import numpy as np
+
+    from index.embed import OnnxEmbedding, export_onnx, load_embedder, load_question_embedder, onnx_file
+
+    model = export_onnx("all-MiniLM-L6-v2", tmp_path)
+    assert model == onnx_file("all-MiniLM-L6-v2", tmp_path) and model.exists()
+    assert [p.name for p in model.parent.iterdir()] == [model.name]  # no partial file left beside it
+    assert export_onnx("hash", tmp_path) is None
+    onnx = load_question_embedder("all-MiniLM-L6-v2", tmp_path)
+    assert isinstance(onnx, OnnxEmbedding)
+    texts = ["The SEND transport budget was on track to save £900,000.", "AGREED: That the report is noted.", "Page 2",
+             "word " * 600]
+    f32 = np.array(load_embedder("all-MiniLM-L6-v2", 32, "float32").get_text_embedding_batch(texts))
+    ours = np.array(onnx.get_text_embedding_batch(texts))
+    assert ours.shape == f32.shape and ((f32 * ours).sum(1)).min() > 0.99999
+    query = "What was agreed on SEND transport?"
+    assert float(np.dot(onnx.get_query_embedding(query), load_embedder("all-MiniLM-L6-v2").get_query_embedding(query))) > 0.99999
+    assert not isinstance(load_question_embedder("all-MiniLM-L6-v2", tmp_path / "none"), OnnxEmbedding)  # no export: torch
+
+
 def test_a_text_paper_headed_minutes_is_read_as_minutes_and_its_resolutions_registered(tmp_path):
     folder = tmp_path / "papers"
     folder.mkdir()
@@ -273,3 +296,42 @@ def test_a_text_paper_headed_minutes_is_read_as_minutes_and_its_resolutions_regi
     kinds = {p.source: p.meta.doc_type for p in store.papers()}
     assert kinds["stadium.md"] == DocType.MINUTES and kinds["agenda.md"] != DocType.MINUTES
     assert [r.record.text for r in store.records("decision")] == ["RESOLVED: That the request for stadium funding is refused."]
+
+
+def test_what_readers_derive_is_saved_per_generation_and_a_bad_file_rebuilt(papers):
+    """IndexStore.cached: built once per generation and loaded by the next store object (another process); a change
+    to the index rebuilds it; a truncated file is rebuilt, not trusted."""
+    store = IndexStore(load_settings().store_config(), create=True)
+    calls = []
+
+    def build():
+        calls.append(store.generation())
+        return {"generation": store.generation()}
+
+    assert store.cached("probe", build) == {"generation": store.generation()} and len(calls) == 1
+    again = IndexStore(load_settings().store_config())
+    assert again.cached("probe", build) == {"generation": store.generation()} and len(calls) == 1  # loaded
+    build_index([papers], store, _options())  # a change: the saved result is stale
+    assert again.cached("probe", build) == {"generation": store.generation()} and len(calls) == 2
+    (saved,) = (load_settings().data_dir / "cache").glob("probe-*.pickle")
+    saved.write_bytes(saved.read_bytes()[:10])
+    assert again.cached("probe", build) == {"generation": store.generation()} and len(calls) == 3
+    assert not [p.name for p in saved.parent.iterdir() if p.name.startswith(".")]  # no partial file left
+
+
+def test_a_second_process_loads_the_sections_and_bm25_the_writer_saved(assistant, papers, monkeypatch):
+    """After `index`, the sections and BM25 are on disk: a new Assistant answers without rebuilding them, and an
+    index change is seen at once."""
+    import qa.retrieve as retrieve
+    from qa.assistant import Assistant
+
+    first = assistant.retrieve("What was agreed about the SEND transport budget?")
+    built = []
+    real = retrieve.build_corpus
+    monkeypatch.setattr(retrieve, "build_corpus", lambda *a: built.append(1) or real(*a))
+    fresh = Assistant(load_settings())
+    assert [h.chunk.id for h in fresh.retrieve("What was agreed about the SEND transport budget?")] == [h.chunk.id for h in first]
+    assert built == []
+    (papers / "note.txt").write_text("Testshire orbital lighthouse review agreed.\n")
+    fresh.index([papers])
+    assert built == [1] and fresh.retrieve("orbital lighthouse")[0].chunk.source.endswith("note.txt")

@@ -1,6 +1,7 @@
 """The bundled Leicester papers with the real packaged MiniLM model: the issue's acceptance questions."""
 
 import json
+import os
 from pathlib import Path
 
 from index.parse import parse_paper
@@ -154,3 +155,23 @@ def test_qa_timeline_prints_the_meetings_in_order_with_pages(leicester):
     assert "decided (noted) — the latest decision, in force" in text and "page 65 (PDF page 69)" in text
     data = json.loads(CliRunner().invoke(cli, ["--data-dir", str(leicester.settings.data_dir), "timeline", "SEND transport", "--json"]).stdout)
     assert data["topic"] == "SEND transport" and data["entries"][0]["kind"] == "on the agenda"
+
+
+def test_qa_ask_embeds_the_question_without_torch(leicester):
+    """Indexing left the model's ONNX export beside the index, so a question in a fresh process loads neither torch
+    nor sentence-transformers (seconds and half a gigabyte of start-up) and is still answered with its citation."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom qa.cli import cli\n"
+        f"try:\n    cli(['--data-dir', {str(leicester.settings.data_dir)!r}, 'ask', 'What saving did adventure playgrounds "
+        "deliver this year?', '--json'], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+        "print([m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules])"
+    )
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "QA_INDEX__EMBED_MODEL": "all-MiniLM-L6-v2"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True, env=env)
+    *answer, loaded = out.stdout.strip().splitlines()
+    assert loaded == "[]", out.stdout + out.stderr
+    data = json.loads("\n".join(answer))
+    assert data["citations"] and not data["abstained"], data
