@@ -50,8 +50,9 @@ class IndexOptions:
 
 
 # progress(event, source, done, total): event is "start", "indexed", "unchanged", "failed", "removed";
-# "embedding" within a paper (done and total count its chunks); or "waiting" (source: who else is writing the
-# index) before this run may start
+# "embedding" within a paper (done and total count its chunks); "sentences" after the papers (done and total count
+# the sentences embedded for answers, qa.assistant.prepare); or "waiting" (source: who else is writing the index)
+# before this run may start
 Progress = Callable[[str, str, int, int], None]
 
 

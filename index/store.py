@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import pickle
+import re
 import sqlite3
 import time
 import uuid
@@ -433,11 +434,18 @@ class IndexStore:
             with partial.open("wb") as f:
                 pickle.dump((generation, value), f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(partial, path)
+            for old in path.parent.glob(f"{name}-*.pickle"):  # what older code saved is never read again
+                if old != path and re.fullmatch(rf"{re.escape(name)}-[0-9a-f]{{12}}\.pickle", old.name):
+                    old.unlink(missing_ok=True)
         except OSError as exc:  # a read-only data directory: answer anyway, rebuild next time
             log.warning("cannot save %s: %s", path, exc)
         finally:
             partial.unlink(missing_ok=True)
         return value
+
+    def text_vectors(self, model: str) -> TextVectors:
+        """The kept vectors of texts embedded with `model` for this index (see TextVectors)."""
+        return TextVectors(Path(self.config.data_dir) / CACHE_FOLDER / f"vectors-{model}.sqlite")
 
     def _bump_generation(self) -> None:
         self._bump("generation")
@@ -486,6 +494,65 @@ class IndexStore:
             self._forget_system()
         self.gate.client = None
         self.db.close()
+
+
+class TextVectors:
+    """Vectors of short texts (the sentences answers compare with a question), embedded once per index and kept on
+    disk in DATA_DIR/cache/: a text is found by its hash. Shared by the threads of a process and by processes
+    (SQLite in WAL mode); what another process adds is seen at once."""
+
+    def __init__(self, path: Path):
+        import threading
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.Lock()
+        self.db = sqlite3.connect(str(path), timeout=60, check_same_thread=False, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vector BLOB NOT NULL)")
+
+    @staticmethod
+    def _key(text: str) -> bytes:
+        import hashlib
+
+        return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+    def get_many(self, texts: list[str]) -> dict:
+        """{text: float32 vector} for the texts that are kept."""
+        import numpy as np
+
+        keys = {self._key(t): t for t in texts}
+        out = {}
+        with self._lock:
+            items = list(keys)
+            for start in range(0, len(items), 500):
+                part = items[start : start + 500]
+                rows = self.db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(part))})", part)
+                for key, blob in rows:
+                    out[keys[key]] = np.frombuffer(blob, dtype=np.float32)
+        return out
+
+    def missing(self, texts: list[str]) -> list[str]:
+        """The texts (each once, in order) that have no vector yet."""
+        kept = self.get_many(texts)
+        return [t for t in dict.fromkeys(texts) if t not in kept]
+
+    def put_many(self, vectors: dict) -> None:
+        import numpy as np
+
+        rows = [(self._key(t), np.asarray(v, dtype=np.float32).tobytes()) for t, v in vectors.items()]
+        with self._lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                self.db.executemany("INSERT OR REPLACE INTO vectors(key, vector) VALUES (?, ?)", rows)
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+
+    def __len__(self) -> int:
+        with self._lock:
+            return self.db.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
 
 
 @cache

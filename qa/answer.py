@@ -167,28 +167,50 @@ class Scored:
 
 class VectorCache:
     """Sentence vectors kept across questions (most recently used first out of `size`), shared by the threads
-    of one process: a passage many users' questions reach is embedded once, not once per question."""
+    of one process: a passage many users' questions reach is embedded once, not once per question. With `saved`
+    (the index's TextVectors) a vector embedded by any process, or by indexing, is read from disk instead."""
 
-    def __init__(self, size: int):
+    def __init__(self, size: int, saved=None):
         self.size = size
+        self.saved = saved
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, text: str) -> np.ndarray | None:
+    def get_many(self, texts: list[str]) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
         with self._lock:
-            v = self._vectors.get(text)
-            if v is not None:
-                self._vectors.move_to_end(text)
-            return v
+            for text in texts:
+                v = self._vectors.get(text)
+                if v is not None:
+                    self._vectors.move_to_end(text)
+                    out[text] = v
+        rest = [t for t in texts if t not in out]
+        if rest and self.saved is not None:
+            found = self.saved.get_many(rest)
+            self._remember(found)
+            out.update(found)
+        return out
 
-    def put(self, text: str, vector: np.ndarray) -> None:
+    def put_many(self, vectors: dict[str, np.ndarray]) -> None:
+        self._remember(vectors)
+        if self.saved is not None and vectors:
+            self.saved.put_many(vectors)
+
+    def _remember(self, vectors: dict[str, np.ndarray]) -> None:
         if not self.size:
             return
         with self._lock:
-            self._vectors[text] = vector
-            self._vectors.move_to_end(text)
+            for text, vector in vectors.items():
+                self._vectors[text] = vector
+                self._vectors.move_to_end(text)
             while len(self._vectors) > self.size:
                 self._vectors.popitem(last=False)
+
+
+def embed_normalised(embed_model, texts: list[str]) -> np.ndarray:
+    """Unit vectors of `texts` (one row each), as answers compare them."""
+    v = np.array(embed_model.get_text_embedding_batch(texts), dtype=np.float32).reshape(len(texts), -1)
+    return v / (np.linalg.norm(v, axis=1, keepdims=True) + 1e-9)
 
 
 class Candidates:
@@ -220,16 +242,17 @@ class Candidates:
         return prev if prev is not None and prev.chunk.id == s.chunk.id and prev.page_index == s.page_index else None
 
     def _similarity(self, text: str, which: list[int]) -> dict[int, float]:
-        for i in which:
-            if i not in self._vectors and (known := self.cache.get(self.basis[i])) is not None:
-                self._vectors[i] = known
+        unknown = [i for i in which if i not in self._vectors]
+        known = self.cache.get_many([self.basis[i] for i in unknown]) if unknown else {}
+        for i in unknown:
+            if self.basis[i] in known:
+                self._vectors[i] = known[self.basis[i]]
         missing = [i for i in which if i not in self._vectors]
         if missing:
-            v = np.array(self.embed_model.get_text_embedding_batch([self.basis[i] for i in missing]))
-            v = v / (np.linalg.norm(v, axis=1, keepdims=True) + 1e-9)
-            self._vectors.update(zip(missing, v))
-            for i, vec in zip(missing, v):
-                self.cache.put(self.basis[i], vec)
+            texts = list(dict.fromkeys(self.basis[i] for i in missing))
+            made = dict(zip(texts, embed_normalised(self.embed_model, texts)))
+            self._vectors.update((i, made[self.basis[i]]) for i in missing)
+            self.cache.put_many(made)
         if text not in self._queries:
             q = np.array(self.embed_model.get_query_embedding(text))
             self._queries[text] = q / (np.linalg.norm(q) + 1e-9)

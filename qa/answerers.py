@@ -57,7 +57,8 @@ class Claims:
 class Answerers:
     """The answerers over one index: the register, the store (pages), the retriever's term weights."""
 
-    def __init__(self, store: IndexStore, register: Register, embedder, term_weights, stem, settings: AnswerSettings):
+    def __init__(self, store: IndexStore, register: Register, embedder, term_weights, stem, settings: AnswerSettings, saved=None):
+        """`saved`: the index's kept sentence vectors (IndexStore.text_vectors), or None to keep them in memory only."""
         self.store = store
         self.register = register
         self.embedder = embedder
@@ -65,7 +66,21 @@ class Answerers:
         self.stem = stem
         self.settings = settings
         self.ranker = Ranker.load()
-        self.vectors = VectorCache(settings.sentence_cache)  # sentence vectors, kept across questions
+        self.vectors = VectorCache(settings.sentence_cache, saved)  # sentence vectors, kept across questions
+
+    def prepare(self, passages: list[Hit], embed_model, progress=None, batch: int = 256) -> int:
+        """Embed every quotable sentence of `passages` that has no kept vector yet (with `embed_model`, the one the
+        index was built with), so a question embeds only itself; returns how many were embedded.
+        progress(done, total) after each batch."""
+        texts = list(dict.fromkeys(t for hit in passages for t in Candidates([hit], None, 0).basis))
+        todo = self.vectors.saved.missing(texts) if self.vectors.saved is not None else texts
+        todo.sort(key=len)  # batches of like lengths pad least: 2.3x faster on the Leicester papers than in order
+        for start in range(0, len(todo), batch):
+            part = todo[start : start + batch]
+            self.vectors.put_many(dict(zip(part, answer_mod.embed_normalised(embed_model, part))))
+            if progress:
+                progress(min(start + batch, len(todo)), len(todo))
+        return len(todo)
 
     def answer(self, intent: Intent, hits: list[Hit], part_hits=None) -> Answer:
         """The answer to a question from its retrieved passages, every quote verified on its page, or abstention.

@@ -74,13 +74,21 @@ class Assistant:
         change, what questions derive from the index is built and saved here, so no reader pays for it."""
         report = build_index(paths, self.store, self.settings.index.to_options(), manifests, prune, progress, wait)
         if report.added or report.updated or report.removed:
-            self.prepare()
+            self.prepare(progress)
         return report
 
-    def prepare(self) -> None:
-        """Build (or load) and save the sections, BM25 and agendas of the index's current generation."""
+    def prepare(self, progress: Progress | None = None) -> None:
+        """Build (or load) and save the sections, BM25 and agendas of the index's current generation, and (setting
+        answer.prepare_sentences) the vectors of the sentences answers compare with a question."""
         self.retriever.chunk_count()
         self.register.agendas.items()
+        if self.settings.answer.prepare_sentences:
+            from index.embed import load_embedder
+
+            i = self.settings.index
+            model = load_embedder(self.store.get_info("embed_model") or i.embed_model, i.embed_batch_size, i.embed_dtype)
+            report = progress and (lambda done, total: progress("sentences", "", done, total))
+            self.answerers.prepare(self.retriever.passages(), model, report)
 
     def sync(self, site: str, committees: list[str] | None = None, date_from=None, date_to=None, into: Path | None = None,
              council: str = "", progress: Progress | None = None, wait: bool = True):
@@ -246,7 +254,8 @@ class Assistant:
             r = self.retriever
             from .answerers import Answerers
 
-            self._answerers = Answerers(self.store, self.register, self.embedder, r.term_weights, r.stem_terms, self.settings.answer)
+            saved = self.store.text_vectors(self.store.get_info("embed_model") or self.settings.index.embed_model)
+            self._answerers = Answerers(self.store, self.register, self.embedder, r.term_weights, r.stem_terms, self.settings.answer, saved)
         return self._answerers
 
     def filter_choices(self) -> dict:

@@ -134,6 +134,8 @@ class _Bar:
             self.bar.set_postfix_str(source[-40:])
         elif event == "embedding":  # a long paper: how far into it
             self.bar.set_postfix_str(f"{source[-30:]} {done:,}/{total:,} chunks")
+        elif event == "sentences":  # after the papers: the sentences answers compare with a question
+            self.bar.set_postfix_str(f"sentences for answers {done:,}/{total:,}")
         elif event != "removed":
             self.bar.update(done - self.bar.n)
 

@@ -111,6 +111,11 @@ class AnswerSettings(_Section):
 
     max_sentences: int = Field(3, ge=1, le=10, description="Most sentences in an answer.")
     dense_sentences: int = Field(32, ge=1, le=2000, description="Candidate sentences (the best by key terms and what the question asks) also compared with the question by meaning; embedding them is most of a question's time (32 and up gave the same answers on eval/questions.jsonl as embedding all).")
+    prepare_sentences: bool = Field(
+        True,
+        description="After indexing, embed every quotable sentence (kept in DATA_DIR/cache/, each once) so a question "
+        "embeds only itself; off, a sentence is embedded the first time a question reaches it (and kept then).",
+    )
     sentence_cache: int = Field(
         20000, ge=0,
         description="Sentence vectors kept across questions in one process (about 1.5 kB each, so 30 MB); 0 embeds every "

@@ -244,6 +244,10 @@ class HybridRetriever:
         """The committees whose papers are searchable right now."""
         return self._refresh().committees
 
+    def passages(self) -> list[Hit]:
+        """Every passage (section) a search can return, as unscored hits."""
+        return [Hit(chunk=s.chunk, score=0.0) for s in self._refresh().sections.values()]
+
     def chunk_count(self) -> int:
         """Chunks searchable right now."""
         return len(self._refresh().section_of)

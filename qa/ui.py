@@ -192,6 +192,8 @@ def add_papers(assistant: Assistant, files: list | None, progress=gr.Progress())
     def tick(event: str, source: str, done: int, total: int) -> None:
         if event == "embedding":
             progress((done, total), desc=f"embedding {source}: {done:,} of {total:,} chunks")
+        elif event == "sentences":
+            progress((done, total), desc=f"embedding sentences for answers: {done:,} of {total:,}")
         elif event != "waiting":
             progress((done, total), desc=f"{event} {source}")
 
@@ -224,7 +226,7 @@ def sync_site(assistant: Assistant, url: str | None, progress):
 
     def tick(event: str, source: str, done: int, total: int) -> None:
         if event != "waiting":
-            progress((done, total), desc=f"{source}")
+            progress((done, total), desc=source or "embedding sentences for answers")
 
     try:
         since = date.fromisoformat(site.date_from) if site.date_from else None

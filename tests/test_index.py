@@ -314,9 +314,28 @@ def test_what_readers_derive_is_saved_per_generation_and_a_bad_file_rebuilt(pape
     build_index([papers], store, _options())  # a change: the saved result is stale
     assert again.cached("probe", build) == {"generation": store.generation()} and len(calls) == 2
     (saved,) = (load_settings().data_dir / "cache").glob("probe-*.pickle")
+    older = saved.with_name("probe-0123456789ab.pickle")  # what an earlier version of the code saved
+    older.write_bytes(b"old")
     saved.write_bytes(saved.read_bytes()[:10])
     assert again.cached("probe", build) == {"generation": store.generation()} and len(calls) == 3
     assert not [p.name for p in saved.parent.iterdir() if p.name.startswith(".")]  # no partial file left
+    assert saved.exists() and not older.exists()  # saving removed what no code of this version reads
+
+
+def test_text_vectors_are_kept_once_and_seen_by_another_process(tmp_path):
+    """TextVectors: what one store object saves, another (a second process) reads; `missing` names the rest once."""
+    import numpy as np
+
+    from index.store import TextVectors
+
+    first = TextVectors(tmp_path / "cache" / "vectors-m.sqlite")
+    v = np.arange(4, dtype=np.float32)
+    first.put_many({"The budget was agreed.": v, "Noted.": v + 1})
+    second = TextVectors(tmp_path / "cache" / "vectors-m.sqlite")
+    got = second.get_many(["Noted.", "Unknown sentence."])
+    assert list(got) == ["Noted."] and np.array_equal(got["Noted."], v + 1)
+    assert second.missing(["Unknown sentence.", "The budget was agreed.", "Unknown sentence."]) == ["Unknown sentence."]
+    assert len(second) == 2
 
 
 def test_a_second_process_loads_the_sections_and_bm25_the_writer_saved(assistant, papers, monkeypatch):

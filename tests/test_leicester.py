@@ -158,20 +158,29 @@ def test_qa_timeline_prints_the_meetings_in_order_with_pages(leicester):
 
 
 def test_qa_ask_embeds_the_question_without_torch(leicester):
-    """Indexing left the model's ONNX export beside the index, so a question in a fresh process loads neither torch
-    nor sentence-transformers (seconds and half a gigabyte of start-up) and is still answered with its citation."""
+    """Indexing left the model's ONNX export beside the index, and the vectors of every quotable sentence, so a
+    question in a fresh process loads neither torch nor sentence-transformers (seconds and half a gigabyte of
+    start-up), embeds only itself, and is still answered with its citation."""
     import subprocess
     import sys
 
     code = (
-        "import sys\nfrom qa.cli import cli\n"
+        "import json, sys\nfrom index.embed import OnnxEmbedding\nfrom qa.cli import cli\n"
+        "embedded = {'query': 0, 'text': 0}\n"
+        "q, t = OnnxEmbedding._get_query_embedding, OnnxEmbedding._get_text_embeddings\n"
+        "def query(self, s):\n    embedded['query'] += 1\n    return q(self, s)\n"
+        "def texts(self, ts):\n    embedded['text'] += len(ts)\n    return t(self, ts)\n"
+        "OnnxEmbedding._get_query_embedding, OnnxEmbedding._get_text_embeddings = query, texts\n"
         f"try:\n    cli(['--data-dir', {str(leicester.settings.data_dir)!r}, 'ask', 'What saving did adventure playgrounds "
         "deliver this year?', '--json'], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+        "print(json.dumps(embedded))\n"
         "print([m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules])"
     )
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "QA_INDEX__EMBED_MODEL": "all-MiniLM-L6-v2"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True, env=env)
-    *answer, loaded = out.stdout.strip().splitlines()
+    *answer, embedded, loaded = out.stdout.strip().splitlines()
     assert loaded == "[]", out.stdout + out.stderr
+    counts = json.loads(embedded)
+    assert counts["query"] >= 1 and counts["text"] == 0, counts  # the question, and no sentence of the papers
     data = json.loads("\n".join(answer))
     assert data["citations"] and not data["abstained"], data
