@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import pickle
 import re
@@ -684,6 +685,19 @@ def _gated_store_class():
 
         def query(self, query, **kwargs):
             return self._call(super().query, False, query, **kwargs)
+
+        def similar_ids(self, query) -> list[tuple[str, float]]:
+            """The ids and similarities (scored as `query` would score them) of the chunks nearest a VectorStoreQuery,
+            without their text and metadata: a tenth of the time where the caller has those already."""
+            from llama_index.vector_stores.chroma.base import _to_chroma_filter
+
+            where = {"where": _to_chroma_filter(query.filters)} if query.filters else {}
+
+            def nearest():
+                found = self._collection.query(query_embeddings=[query.query_embedding], n_results=query.similarity_top_k, include=["distances"], **where)
+                return [(cid, math.exp(-d)) for cid, d in zip(found["ids"][0], found["distances"][0])]
+
+            return self._call(nearest, False)
 
         def get_nodes(self, *args, **kwargs):
             return self._call(super().get_nodes, False, *args, **kwargs)

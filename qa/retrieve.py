@@ -11,19 +11,19 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
 import bm25s
 import Stemmer
-from llama_index.core import VectorStoreIndex
 from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.llms import MockLLM
 from llama_index.core.postprocessor.types import BaseNodePostprocessor
 from llama_index.core.retrievers import QueryFusionRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
-from llama_index.core.vector_stores.types import FilterOperator, MetadataFilter, MetadataFilters
+from llama_index.core.vector_stores.types import FilterOperator, MetadataFilter, MetadataFilters, VectorStoreQuery
+from llama_index.core.vector_stores.utils import build_metadata_filter_fn
 from llama_index.retrievers.bm25 import BM25Retriever
 
 from index.sections import Section, cite_order, find_copies, group_sections, shingles
@@ -108,21 +108,38 @@ def metadata_filters(filters: Filters) -> MetadataFilters | None:
 class SectionDenseRetriever(BaseRetriever):
     """Dense search over the small chunks (what the model embeds well), answered as their sections.
 
-    A section scores as its best chunk, so keyword and dense results fuse over the same units.
+    A section scores as its best chunk, so keyword and dense results fuse over the same units. Only the nearest
+    chunks' ids and similarities are read from Chroma (IndexStore's `similar_ids`): the sections' text and metadata
+    are in memory already, and reading them back for every hit was most of a search's time.
     """
 
-    def __init__(self, chunk_retriever: BaseRetriever, section_of: dict[str, str], nodes: dict[str, TextNode]):
+    def __init__(self, vector_store, embed_model, top_k: int, filters: MetadataFilters | None, section_of: dict[str, str],
+                 nodes: dict[str, TextNode], prefetch: int = 0):
+        """`prefetch`: with filters, first fetch `prefetch` times top_k unfiltered and keep the chunks whose section
+        matches (a chunk has its paper's metadata, as its section has); Chroma filters only when fewer than top_k do."""
         super().__init__()
-        self._chunks = chunk_retriever
+        self._store, self._embed_model, self._top_k, self._filters = vector_store, embed_model, top_k, filters
         self._section_of = section_of
         self._nodes = nodes
+        self._prefetch = prefetch
+
+    def _nearest(self, embedding: list[float]) -> list[tuple[str, float]]:
+        if self._filters is not None and self._prefetch:
+            keep = build_metadata_filter_fn(lambda sid: self._nodes[sid].metadata, self._filters)
+            found = self._store.similar_ids(VectorStoreQuery(query_embedding=embedding, similarity_top_k=self._prefetch * self._top_k))
+            matching = [(cid, score) for cid, score in found if (sid := self._section_of.get(cid)) is not None and keep(sid)]
+            if len(matching) >= self._top_k:
+                return matching[: self._top_k]
+        return self._store.similar_ids(VectorStoreQuery(query_embedding=embedding, similarity_top_k=self._top_k, filters=self._filters))
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        # embedded as llama-index's VectorIndexRetriever does: the bundle's embedding, else its embedding strings'
+        embedding = query_bundle.embedding or self._embed_model.get_agg_embedding_from_queries(query_bundle.embedding_strs)
         best: dict[str, float] = {}
-        for nws in self._chunks.retrieve(query_bundle):
-            sid = self._section_of.get(nws.node.node_id)
-            if sid is not None and (nws.score or 0.0) > best.get(sid, float("-inf")):
-                best[sid] = nws.score or 0.0
+        for chunk_id, score in self._nearest(embedding):
+            sid = self._section_of.get(chunk_id)
+            if sid is not None and score > best.get(sid, float("-inf")):
+                best[sid] = score
         return [NodeWithScore(node=self._nodes[sid], score=score) for sid, score in best.items()]
 
 
@@ -145,7 +162,7 @@ def collapse_duplicates(hits: list[Hit], overlap: float) -> list[Hit]:
     and the others are listed in `also_in`."""
     kept: list[tuple[Hit, set[int]]] = []
     for hit in hits:
-        sh = shingles(hit.chunk.text)
+        sh = _passage_shingles(hit.chunk.text)
         twin = next((k for k in kept if not _one_debate(k[0].chunk, hit.chunk) and same_passage(k[1], sh, overlap)), None)
         if twin is None:
             kept.append((hit, sh))
@@ -172,6 +189,19 @@ class _Corpus:
     live: set[str]
     councils: frozenset[str]
     committees: frozenset[str]
+    masks: dict = field(default_factory=dict, compare=False)  # filters (as JSON) -> BM25's corpus weight mask
+
+    def bm25_mask(self, filters: MetadataFilters | None) -> list[int] | None:
+        """Which sections `filters` let through, as BM25Retriever's corpus_weight_mask (None: all), worked out as
+        llama-index does it, once per filter: the retriever would redo it for every question."""
+        if filters is None or self.bm25 is None:
+            return None
+        key = filters.model_dump_json()
+        if key not in self.masks:
+            by_id = {row["node_id"]: row for row in self.bm25.corpus}
+            keep = build_metadata_filter_fn(lambda node_id: by_id[node_id], filters)
+            self.masks[key] = [int(keep(row["node_id"])) for row in self.bm25.corpus]
+        return self.masks[key]
 
 
 def build_corpus(store: IndexStore, section_words: int) -> _Corpus:
@@ -207,6 +237,12 @@ def build_corpus(store: IndexStore, section_words: int) -> _Corpus:
     )
 
 
+@lru_cache(maxsize=4096)
+def _passage_shingles(text: str) -> frozenset[int]:
+    """A passage's 5-word runs, kept: many questions reach the same passages."""
+    return frozenset(shingles(text))
+
+
 @lru_cache(maxsize=50_000)
 def _stems(text: str, stemmer) -> frozenset[str]:
     return frozenset(bm25s.tokenize(text, stemmer=stemmer, return_ids=False, show_progress=False)[0])
@@ -222,7 +258,7 @@ class HybridRetriever:
         self._lock = threading.Lock()
         self._generation = -1
         self._corpus: _Corpus | None = None
-        self._vector_index = VectorStoreIndex.from_vector_store(store.vector_store(), embed_model=embed_model)
+        self._vector_store = store.vector_store()
 
     def _refresh(self) -> _Corpus:
         """The sections and BM25 of the index's current generation: kept in memory, else loaded as saved by whoever
@@ -278,14 +314,13 @@ class HybridRetriever:
     def _search(self, corpus: _Corpus, intent: Intent, filters: Filters, top_k: int) -> list[Hit]:
         mf = metadata_filters(filters)
         k = min(self.settings.candidates, len(corpus.sections))
-        try:
-            bm25 = BM25Retriever(existing_bm25=corpus.bm25, stemmer=STEMMER, similarity_top_k=k, filters=mf)
-        except ValueError:  # every section filtered out
+        mask = corpus.bm25_mask(mf)
+        if mask is not None and not any(mask):  # every section filtered out
             return []
+        bm25 = BM25Retriever(existing_bm25=corpus.bm25, stemmer=STEMMER, similarity_top_k=k, corpus_weight_mask=mask)
         retrievers, weights = [bm25], [self.settings.bm25_weight]
         if self.settings.bm25_weight < 1.0:
-            chunk_dense = self._vector_index.as_retriever(similarity_top_k=2 * k, filters=mf)
-            retrievers.append(SectionDenseRetriever(chunk_dense, corpus.section_of, corpus.nodes))
+            retrievers.append(SectionDenseRetriever(self._vector_store, self.embed_model, 2 * k, mf, corpus.section_of, corpus.nodes, self.settings.dense_prefetch))
             weights.append(1.0 - self.settings.bm25_weight)
         fusion = QueryFusionRetriever(
             retrievers,

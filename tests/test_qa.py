@@ -167,3 +167,41 @@ def test_a_question_put_to_the_meeting_is_not_an_answer_unless_the_question_asks
     assert answer.abstained  # the resident's question says what they asked, not what the scheme costs
     asked = a.ask("What did the resident ask about the mass transit scheme and the airport expansion?")
     assert not asked.abstained and "tied to the airport expansion?" in asked.text
+
+
+def test_a_narrowed_dense_search_finds_what_chromas_own_filter_finds(assistant):
+    """SectionDenseRetriever's prefetch (fetch more unfiltered, keep the matching) gives Chroma's filtered result; when
+    too few of the fetched chunks match, Chroma filters."""
+    from llama_index.core.schema import QueryBundle
+
+    from qa.retrieve import SectionDenseRetriever, metadata_filters
+
+    r = assistant.retriever
+    corpus = r._refresh()
+    store = r._vector_store
+    calls = []
+    original = store.similar_ids
+
+    def counted(query):
+        calls.append(query.filters is not None)
+        return original(query)
+
+    object.__setattr__(store, "similar_ids", counted)  # a pydantic model: set past its field checks
+    q = QueryBundle("apologies for absence at the bus route meeting")
+    for filters in (Filters(doc_type=DocType.MINUTES), Filters(date_from=date(2025, 9, 1), date_to=date(2025, 9, 30))):
+        mf = metadata_filters(filters)
+
+        def found(prefetch, top_k=3):
+            calls.clear()
+            hits = SectionDenseRetriever(store, r.embed_model, top_k, mf, corpus.section_of, corpus.nodes, prefetch).retrieve(q)
+            return sorted((-round(h.score, 6), h.node.node_id) for h in hits), list(calls)
+
+        def same(a, b):  # the same scores, and the same passages above the lowest (ties there may differ)
+            return [s for s, _ in a] == [s for s, _ in b] and [x for x in a if x[0] < a[-1][0]] == [x for x in b if x[0] < b[-1][0]]
+
+        chroma, how = found(0)
+        assert chroma and how == [True]  # Chroma's filter only
+        assert same(found(4)[0], chroma)
+        assert all(filters.matches(corpus.sections[sid].chunk) for _, sid in chroma)
+        many, how = found(1, top_k=len(corpus.section_of))  # more wanted than one unfiltered fetch can match
+        assert how == [False, True] and same(many, found(0, top_k=len(corpus.section_of))[0])
