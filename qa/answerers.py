@@ -135,6 +135,8 @@ class Answerers:
         if min_part < min_score and any(_answered(c) for c in found) and not all(_answered(c) for c in found):
             # one part answers, so the papers do: the others are answered by their best quote above the part threshold
             found = self.part_claims(intent, hits, pool, part_hits, floor=min_part)
+        if any(_answered(c) and c.sentences for c in found) and not all(_answered(c) for c in found):
+            found = [c if _answered(c) else self.beside(intent, p, found, hits) or c for p, c in zip(intent.parts, found)]
         chosen: list[Scored] = []
         passages: list[Hit] = []
         unanswered: list[str] = []
@@ -154,6 +156,19 @@ class Answerers:
         if unanswered and not answer.abstained:
             answer.notice = "; ".join(n for n in ("the papers don't answer: " + "; ".join(unanswered), answer.notice) if n)
         return answer
+
+    def beside(self, intent: Intent, part: Intent, found: list[Claims | None], hits: list[Hit]) -> Claims | None:
+        """A part no quote answered, looked for in the passages the other parts' quotes stand in ("who moved the
+        amendment, and where was the money to come from": the amendment's text follows its mover): there, the best
+        quote for the part that passes every check but the probability floor."""
+        quoted = [q for c in found if _answered(c) for q in c.sentences]
+        pages = {(q.sentence.chunk.paper_id, q.sentence.page_index) for q in quoted}
+        near = [h for h in hits if any((h.chunk.paper_id, span.page_index) in pages for span in h.chunk.spans)]
+        if not near:
+            return None
+        pool = Candidates(near, self.embedder, self.settings.dense_sentences, self.vectors)
+        claims = self.claims(part, near, pool, whole=intent, taken=quoted, floor=0.0, beside=True)
+        return claims if _answered(claims) and claims.sentences else None
 
     def later_decision(self, intent: Intent, answer: Answer) -> str:
         """For "what was agreed", a later decision of the same council on the same topic (`timeline`'s rule: its item
@@ -216,15 +231,18 @@ class Answerers:
                 found[loser] = part(intent.parts[loser], taken=winner)
         return found
 
-    def claims(self, intent: Intent, hits: list[Hit], pool: Candidates, whole: Intent | None = None, taken: list[Scored] = (), one: bool = False, floor: float | None = None) -> Claims | None:
+    def claims(self, intent: Intent, hits: list[Hit], pool: Candidates, whole: Intent | None = None, taken: list[Scored] = (), one: bool = False, floor: float | None = None, beside: bool = False) -> Claims | None:
         """The first answerer's claims for a question (or one part of `whole`), or None when none answers it.
         `taken`: another part's quotes; this part is answered by another quote, or by theirs when no other is as
         sure (one sentence can answer two parts). A part (`whole` given, or `one`) is answered by one sentence.
-        `floor`: the least probability the best quote needs (else the fitted threshold)."""
+        `floor`: the least probability the best quote needs (else the fitted threshold). `beside`: `hits` are the
+        passages another part is answered from, so the best unit holding enough of the part's key terms answers it."""
         cfg = self.settings
         weights = answer_mod.key_weights(intent, self.term_weights)
         topic_weights = self.term_weights(whole.question) if whole else weights
         scored = pool.rank(intent, weights, self.stem, topic=whole, topic_weights=topic_weights, ranker=self.ranker)
+        if beside:  # in the passage another part's quote stands in: only units holding enough of the part's key terms
+            scored = [u for u in scored if u.terms >= self._thresholds()[2]]
         if intent.mover:
             movers = self.movers(intent, hits, topic=(whole or intent).question)
             if movers is not None:
@@ -277,9 +295,10 @@ class Answerers:
             scored = stated
         answered_before = bool(scored and taken and any(_same(scored[0], t) for t in taken))
         scored = [s for s in scored if not any(_same(s, t) for t in taken)]
+        min_score, min_coverage, min_terms, _ = self._thresholds()
         if not scored:
             return Claims([]) if answered_before else near_miss
-        best, (min_score, min_coverage, min_terms, _) = scored[0], self._thresholds()
+        best = scored[0]
         min_score = min_score if floor is None else min(floor, min_score)  # a further part's floor: never above the question's
         best_coverage = max(answer_mod.coverage(topic_weights, h.chunk, self.stem, (whole or intent).question) for h in hits)
         # a part of a two-part question is answered by a unit holding every one of the part's key terms, even below
