@@ -23,7 +23,7 @@ from index.tables import table_rows
 from index.types import Chunk
 
 from .config import AnswerSettings
-from .intent import COMMITMENT, DATE, DECISION, FIGURE, PERSON, PLACE, REASON, Intent
+from .intent import COMMITMENT, DATE, DECISION, FIGURE, MONEY, PERCENT, PERSON, PLACE, REASON, Intent
 from .types import Hit
 
 _BULLET = re.compile(r"^\s*(?:[•·▪■○●✓√*]|-\s|–\s|\(?[a-z0-9]{1,3}[.)]\s)")
@@ -400,6 +400,21 @@ def gives_figure(text: str, question: str) -> bool:
         rest = re.sub(rf"\b{word}\b", " ", rest, flags=re.IGNORECASE)
     given = figures(rest)
     return bool(_NUMBER.search(rest)) and not (given and given <= figures(question))
+
+
+_MONEY_FIGURE = re.compile(r"[£€$]\s?\d|\d[\d,.]*\s?(?:m|bn|k)\b|\d\s*(?:million|billion|thousand)\b|\b(?:pounds|euros?)\b", re.IGNORECASE)
+_MONEY_COLUMNS = re.compile(r"[£€$]\s?['’]?\s?(?:000|k\b|m\b|bn\b|million)|\((?:£|€|\$)\)", re.IGNORECASE)  # a table's "£000s", "£’m", "(£)"
+_PERCENT_FIGURE = re.compile(r"\d\s?%|\d\s*per\s?cent\b", re.IGNORECASE)
+
+
+def states_unit(sentence: Sentence, unit: str) -> bool:
+    """Whether a unit states a figure of the kind asked (intent.MONEY, intent.PERCENT): "£1.2m", "€150k", a row of a
+    table whose columns are in £000s; "4.5%"."""
+    if unit == PERCENT:
+        return bool(_PERCENT_FIGURE.search(sentence.text))
+    if unit == MONEY:
+        return bool(_MONEY_FIGURE.search(sentence.text) or (sentence.is_row and _MONEY_COLUMNS.search(sentence.header or "")))
+    return True
 
 
 def figures(text: str) -> set[str]:

@@ -292,7 +292,8 @@ class Answerers:
             stated = [u for u in scored if answer_mod.gives_figure(u.sentence.text, intent.question)]
             if scored and not stated:
                 return near_miss or Claims([], abstain=True, notice="no passage found states the figure asked for")
-            scored = stated
+            # "what do the contracts cost" is answered by an amount of money, not "14 hours a week", where one is stated
+            scored = [u for u in stated if answer_mod.states_unit(u.sentence, intent.unit)] or stated if intent.unit else stated
         answered_before = bool(scored and taken and any(_same(scored[0], t) for t in taken))
         scored = [s for s in scored if not any(_same(s, t) for t in taken)]
         min_score, min_coverage, min_terms, _ = self._thresholds()

@@ -181,6 +181,7 @@ class Intent:
     vote_result: bool = False  # asks how a vote went ("what was the result", "how did they vote")
     vote_count: bool = False  # asks for the numbers ("how many voted for", "what was the vote")
     mover: bool = False  # asks who moved, proposed or seconded a motion or amendment
+    unit: str | None = None  # the kind of figure asked: MONEY ("how much did it cost") or PERCENT ("what percentage rise")
     keywords: str = field(default="")  # the question plus the papers' wording, for keyword search
     wording: str = ""  # the papers' words for what it asks ("turn up" -> "attend"), which an answer may hold instead
     parts: tuple[Intent, ...] = ()  # a question asking two things: each part, as asked ("..., and who seconded?")
@@ -204,6 +205,27 @@ _REFERS_BACK = re.compile(
     r"|should|could|can|may|might|must|did|does|do|he|she|it|they|we|i|you|there)\b)",
     re.IGNORECASE,
 )
+
+
+MONEY, PERCENT = "money", "percent"
+# "what percentage rise", "how many per cent"; not a rate the question states ("the 2.99% rise")
+_PERCENT = re.compile(r"\bpercentages?\b|\b(?:what|how many)\s+per\s?cent\b", re.IGNORECASE)
+# what is paid, spent or held: "how much did it cost", "what is the net budget", "how much grant"
+_MONEY = re.compile(
+    r"\b(?:costs?|costing|spend|spent|spending|budget(?:ed|s)?|prices?|fees?|charges?|paid|pay|funding|grants?|savings?|"
+    r"save|income|revenue|overspend|underspend|deficit|surplus|reserves?|worth|precept|levy|tax)\b|[£€$]", re.IGNORECASE)
+# a count ("how many children will be allocated") or a change, which papers give as an amount or a rate ("what council
+# tax increase", "by how much did rates increase")
+_NOT_MONEY = re.compile(r"\bhow many\b|\b(?:increase[sd]?|rise|rose|risen|change[sd]?|reduction|cut|fall|fell|drop(?:ped)?|grow|grew)\b", re.IGNORECASE)
+
+
+def figure_unit(question: str) -> str | None:
+    """The kind of figure a "how much" question asks for: PERCENT, MONEY, or None (a count, a change, or unsaid)."""
+    if _PERCENT.search(question):
+        return PERCENT
+    if _MONEY.search(question) and not _NOT_MONEY.search(question):
+        return MONEY
+    return None
 
 
 def question_parts(question: str) -> list[str]:
@@ -260,6 +282,7 @@ def parse(question: str, councils: Iterable[str] = (), committees: Iterable[str]
         vote_result=vote_result,
         vote_count=VOTE in asks and bool(_VOTE_COUNT.search(q)),
         mover=bool(_MOVER.search(q)),
+        unit=figure_unit(question) if FIGURE in asks else None,
         keywords=" ".join([question, *wording]),
         wording=" ".join(wording),
     )

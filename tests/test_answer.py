@@ -361,3 +361,36 @@ def test_a_part_is_answered_from_the_passage_the_other_part_is_answered_from(tmp
     assert all(c.verified for c in answer.citations) and "bus" not in answer.text.lower()
     monkeypatch.setattr(Answerers, "beside", lambda *args: None)  # without it the second part goes unanswered
     assert "£6.6m" not in a.ask(q).text
+
+
+def test_a_unit_states_the_kind_of_figure_asked():
+    from index.types import Chunk
+    from qa.answer import Sentence, states_unit
+    from qa.intent import MONEY, PERCENT
+
+    chunk = Chunk(id="c", paper_id="p", source="s.pdf", text="", spans=[])
+
+    def unit(text, header=None):
+        return Sentence(text=text, hit_rank=0, chunk=chunk, page_index=0, pdf_page=1, label="1", header=header)
+
+    assert states_unit(unit("The two contracts cost £426,429.60 a year."), MONEY)
+    assert states_unit(unit("A grant of just over half a million pounds was secured."), MONEY)
+    assert not states_unit(unit("The service includes 14 hours of activity per week."), MONEY)
+    assert states_unit(unit("Social Care Grant 137.1 5,924.0", header="2025-26 Kent £’m England £’m"), MONEY)
+    assert not states_unit(unit("Response to consultation 42 49", header="Centre Responses"), MONEY)
+    assert states_unit(unit("Net Change (%) +9.8% +4.5%"), PERCENT) and not states_unit(unit("It rose by £2m."), PERCENT)
+
+
+def test_a_question_asking_a_cost_is_answered_by_an_amount_of_money(tmp_path, monkeypatch):
+    from qa import answer as answer_mod
+
+    from .conftest import index_texts
+
+    text = ("# Family hubs\n\n## 3. Commissioned hubs\n\nEach year the two commissioned family hub contracts provide 14 hours "
+            "of activity each week at Seashells and 9 hours each week at Millmead.\n\nThe hub contracts cost "
+            "£426,429.60 a year.\n\n## 4. Libraries\n\nThe library opening hours were reviewed.\n")
+    a = index_texts(tmp_path / "c", {"eastshire-cabinet-2025-03-13-report.md": text})
+    q = "What do the two commissioned family hub contracts cost each year?"
+    assert "£426,429.60" in a.ask(q).text
+    monkeypatch.setattr(answer_mod, "states_unit", lambda *args: True)  # any figure: the hours rank first
+    assert "£426,429.60" not in a.ask(q).text

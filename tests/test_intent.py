@@ -338,3 +338,15 @@ def test_the_conversation_survives_a_round_trip_as_json():
 
     c = Context(topic="SEND transport", councils=("Leicester City Council",), dates=(DateHint(23, 9, 2025),), day_named=True)
     assert Context.from_dict(json.loads(json.dumps(c.to_dict()))) == c
+
+
+def test_the_kind_of_figure_asked_is_read_once():
+    from qa.intent import MONEY, PERCENT, figure_unit
+
+    assert figure_unit("What do the two family hub contracts cost each year?") == MONEY
+    assert figure_unit("What is the 2025-26 net budget for the directorate?") == MONEY
+    assert figure_unit("what percentage rise is that") == PERCENT
+    assert figure_unit("How many children will Leicester now be allocated?") is None  # a count
+    assert figure_unit("What council tax increase did the budget propose?") is None  # a change: a rate or an amount
+    assert figure_unit("How much did Kent expect to raise from the 2.99% council tax rise?") is None  # a rate it states
+    assert parse("What do the contracts cost, and when do they end?").parts[0].unit == MONEY

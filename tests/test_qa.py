@@ -191,7 +191,7 @@ def test_a_narrowed_dense_search_finds_what_chromas_own_filter_finds(assistant):
     for filters in (Filters(doc_type=DocType.MINUTES), Filters(date_from=date(2025, 9, 1), date_to=date(2025, 9, 30))):
         mf = metadata_filters(filters)
 
-        def found(prefetch, top_k=3):
+        def found(prefetch, top_k=3, mf=mf):
             calls.clear()
             hits = SectionDenseRetriever(store, r.embed_model, top_k, mf, corpus.section_of, corpus.nodes, prefetch).retrieve(q)
             return sorted((-round(h.score, 6), h.node.node_id) for h in hits), list(calls)
