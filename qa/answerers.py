@@ -20,7 +20,7 @@ from datetime import date
 from functools import partial
 
 from index.exempt import EXEMPT
-from index.meta import MONTHS, quarters_named, years_named
+from index.meta import MONTHS, financial_years, quarters_named, years_named
 from index.motions import is_closure, is_outcome, is_vote_call, vote_block, vote_count
 from index.store import IndexStore, StoredRecord
 
@@ -266,6 +266,9 @@ class Answerers:
         # a unit naming only other years than those asked ("2021 € 15,754.75" for "spend in 2023") does not answer;
         # when such units rank above the rest and hold more of the question, say so (a near miss)
         scored, elsewhen = by_year(scored, intent.years)
+        # a financial year shares a calendar year with the one before it: "the 2024-25 grant" does not answer "the grant
+        # for 2025-26" (where the passages hold units for the year asked, or naming none)
+        scored = by_year(scored, intent.financial_years, financial_years)[0] or scored
         # the same for a financial quarter ("underspend at the end of quarter 2" is not "as at the end of June")
         reported = partial(quarters_named, as_period=True)
         scored, otherwhen = by_year(scored, intent.quarters, reported)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
-from index.meta import DAY_MONTH_YEAR, MONTH_YEAR, MONTHS, find_dates, quarters_named, years_named
+from index.meta import DAY_MONTH_YEAR, MONTH_YEAR, MONTHS, financial_years, find_dates, quarters_named, years_named
 from index.types import DocType
 
 FIGURE, DATE, PERSON, PLACE, DECISION, VOTE, COMMITMENT, REASON = "figure", "date", "person", "place", "decision", "vote", "commitment", "reason"
@@ -170,6 +170,7 @@ class Intent:
     asks: frozenset[str] = frozenset()
     dates: tuple[DateHint, ...] = ()
     years: frozenset[int] = frozenset()  # the years asked about, beyond meeting dates ("spend in 2023", "for 2025-26")
+    financial_years: frozenset[int] = frozenset()  # the financial years asked about, by their first year ("2025-26": 2025)
     quarters: frozenset[int] = frozenset()  # the financial quarters asked about ("at the end of quarter 2")
     doc_types: frozenset[DocType] = frozenset()
     councils: tuple[str, ...] = ()  # the known councils it names ("Kent's", "WECA")
@@ -249,6 +250,7 @@ def parse(question: str, councils: Iterable[str] = (), committees: Iterable[str]
         wording.append("carried lost abstain")
     dates = tuple(date_hints(question))
     years = frozenset(years_named(question, periods_only=True))
+    periods = frozenset(financial_years(question))
     kinds = doc_types_named(question)
     councils, committees = frozenset(councils), frozenset(committees)
     named = _named(council_patterns(councils), question)
@@ -259,7 +261,7 @@ def parse(question: str, councils: Iterable[str] = (), committees: Iterable[str]
         # a part is about the meeting, council and kind of paper the whole question names, unless it names its own
         subs = [parse(p, councils, committees) for p in pieces]
         parts = tuple(
-            replace(i, dates=i.dates or dates, years=i.years or years, quarters=i.quarters or quarters_named(question), councils=i.councils or named, committees=i.committees or bodies, doc_types=i.doc_types or kinds)
+            replace(i, dates=i.dates or dates, years=i.years or years, financial_years=i.financial_years or periods, quarters=i.quarters or quarters_named(question), councils=i.councils or named, committees=i.committees or bodies, doc_types=i.doc_types or kinds)
             for i in subs
         )
         # a part saying "it" is about what the other parts name: searched and matched with their words too
@@ -271,6 +273,7 @@ def parse(question: str, councils: Iterable[str] = (), committees: Iterable[str]
         asks=asks,
         dates=dates,
         years=years,
+        financial_years=periods,
         quarters=quarters_named(question),
         doc_types=kinds,
         councils=named,

@@ -394,3 +394,21 @@ def test_a_question_asking_a_cost_is_answered_by_an_amount_of_money(tmp_path, mo
     assert "£426,429.60" in a.ask(q).text
     monkeypatch.setattr(answer_mod, "states_unit", lambda *args: True)  # any figure: the hours rank first
     assert "£426,429.60" not in a.ask(q).text
+
+
+def test_a_unit_for_another_financial_year_does_not_answer_for_the_one_asked():
+    """"2024-25" and "2025-26" share 2025: as calendar years the first would answer for the second; as financial
+    years (Intent.financial_years) it does not, while a unit naming both, or none, still may."""
+    from index.meta import financial_years
+    from index.types import Chunk
+    from qa.answer import Scored, Sentence
+    from qa.answerers import by_year
+
+    chunk = Chunk(id="c", paper_id="p", source="s.pdf", text="", spans=[])
+    texts = ["The 2024-25 Public Health grant has increased by £1,574.1k.", "The grant for 2025-26 is £81,469.5k.",
+             "2024-25 Final 2025-26 Provisional", "The grant is £81,469.5k."]
+    units = [Scored(Sentence(t, 0, chunk, 0, 1, "1"), 0.5, 0.0, 0.0, 0.0) for t in texts]
+    asked = parse("What is the Public Health grant for 2025-26?").financial_years
+    assert asked == {2025}
+    keep, others = by_year(units, asked, financial_years)
+    assert [u.sentence.text for u in others] == [texts[0]] and [u.sentence.text for u in keep] == texts[1:]
