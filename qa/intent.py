@@ -220,11 +220,20 @@ _MONEY = re.compile(
 _NOT_MONEY = re.compile(r"\bhow many\b|\b(?:increase[sd]?|rise|rose|risen|change[sd]?|reduction|cut|fall|fell|drop(?:ped)?|grow|grew)\b", re.IGNORECASE)
 
 
+# "how much" of a measure that is not money ("how much land", "how much waste")
+_HOW_MUCH_MEASURE = re.compile(
+    r"\bhow much (?:of (?:the )?)?(?:land|time|space|floorspace|area|waste|water|energy|electricity|carbon|co2|emissions|"
+    r"rain|rainfall|traffic|data|housing|capacity)\b", re.IGNORECASE)
+
+
 def figure_unit(question: str) -> str | None:
-    """The kind of figure a "how much" question asks for: PERCENT, MONEY, or None (a count, a change, or unsaid)."""
+    """The kind of figure a "how much" question asks for: PERCENT, MONEY, or None (a count, a change, or unsaid). In
+    council papers "how much" asks for money ("how much was pencilled in for rail") unless it names another measure."""
     if _PERCENT.search(question):
         return PERCENT
-    if _MONEY.search(question) and not _NOT_MONEY.search(question):
+    if _NOT_MONEY.search(question):
+        return None
+    if _MONEY.search(question) or re.search(r"\bhow much\b", question, re.IGNORECASE) and not _HOW_MUCH_MEASURE.search(question):
         return MONEY
     return None
 

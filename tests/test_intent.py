@@ -350,3 +350,5 @@ def test_the_kind_of_figure_asked_is_read_once():
     assert figure_unit("What council tax increase did the budget propose?") is None  # a change: a rate or an amount
     assert figure_unit("How much did Kent expect to raise from the 2.99% council tax rise?") is None  # a rate it states
     assert parse("What do the contracts cost, and when do they end?").parts[0].unit == MONEY
+    assert figure_unit("How much was pencilled in for rail?") == MONEY  # "how much" asks for money in council papers
+    assert figure_unit("How much land was released for housing?") is None  # unless it names another measure
