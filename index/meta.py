@@ -97,6 +97,10 @@ def find_dates(text: str) -> list[date]:
 _YEAR = re.compile(r"(?<![\d£€$.,])((?:19|20)\d\d)(?:\s?[-/–]\s?((?:19|20)?\d\d))?(?!\d|,\d)")
 
 
+# a span of years: "2018 to 2022", "2018-2022", "between 2018 and 2022" (not "in 2018 and 2022")
+_YEAR_SPAN = re.compile(r"\bbetween\s+((?:19|20)\d\d)\s+and\s+((?:19|20)\d\d)\b|(?<![\d£€$.,])((?:19|20)\d\d)\s*(?:-|–|to|until|till|through(?:\s+to)?)\s*((?:19|20)\d\d)(?!\d)")
+
+
 # a financial year in short, as tables and reports write it: "24/25", "27/28" (not "3/4", not a date's "12/01/25")
 _SHORT_FINANCIAL_YEAR = re.compile(r"(?<![\d/£€$.,])(\d\d)/(\d\d)(?![\d/]|,\d)")
 
@@ -126,6 +130,10 @@ def years_named(text: str, periods_only: bool = False) -> set[int]:
         for rx in (DAY_MONTH_YEAR, MONTH_DAY_YEAR, DASHED, ISO_DATE, MONTH_YEAR):
             text = rx.sub(" ", text)
     years = {int(m.group(1)) for m in _YEAR.finditer(text) if 1990 <= int(m.group(1)) <= 2039}
+    for m in _YEAR_SPAN.finditer(text):  # "the five years 2018 to 2022" names 2019, 2020 and 2021 too
+        first, last = (int(g) for g in (m.group(1, 2) if m.group(1) else m.group(3, 4)))
+        if 1990 <= first and last <= 2039 and 1 < last - first <= 30:
+            years |= set(range(first, last + 1))
     return years | {y for start in financial_years(text) if 1990 <= start <= 2039 for y in (start, start + 1)}
 
 

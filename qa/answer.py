@@ -241,6 +241,18 @@ class Candidates:
         prev = self.sentences[i - 1] if i else None
         return prev if prev is not None and prev.chunk.id == s.chunk.id and prev.page_index == s.page_index else None
 
+    def after(self, s: Sentence) -> list[Sentence]:
+        """The sentences after `s` on its page of its passage, up to the next that itself ends in a colon (what a
+        lead-in such as "The following amounts were paid:" introduces)."""
+        out: list[Sentence] = []
+        for nxt in self.sentences[self._at.get(id(s), len(self.sentences)) + 1 :]:
+            if nxt.chunk.id != s.chunk.id or nxt.page_index != s.page_index or _HEADING.match(nxt.text):
+                break
+            out.append(nxt)
+            if is_lead_in(nxt.text):
+                break
+        return out
+
     def _similarity(self, text: str, which: list[int]) -> dict[int, float]:
         unknown = [i for i in which if i not in self._vectors]
         known = self.cache.get_many([self.basis[i] for i in unknown]) if unknown else {}
@@ -477,6 +489,33 @@ def years_written_as(question: str, text: str) -> set[str]:
     out: set[str] = set()
     for start in financial_years(question) & financial_years(text):
         out |= {str(start), str(start + 1), f"{(start + 1) % 100:02d}"}
+    return out
+
+
+# where what a lead-in introduces ends: the next heading ("## 5.", "**Libraries**", "5. Libraries", a bare "14.")
+_HEADING = re.compile(r"\s*(?:#+\s|\*\*[^*]+\*\*\s*$|\d{1,3}(?:\.\d{1,3})*\.?\s*(?:[A-Z][^.!?]{0,80})?$)")
+
+
+def is_lead_in(text: str) -> bool:
+    """A sentence introducing what follows it ("The reason given in the letter is as follows:", "The following
+    amounts were paid:"): it does not answer on its own."""
+    return text.rstrip(" *\"'”’").endswith(":")
+
+
+def follow_lead_ins(chosen: list[Scored], scored: list[Scored], pool: Candidates) -> list[Scored]:
+    """Each chosen lead-in followed by the first of the units it introduces that may answer (one in `scored`, which
+    passed the question's checks: the figure, the year asked): "Proposed Funding Source:" by the source, "... paid in
+    the five years 2018 to 2022 on consultancy services:" by the row for 2021. The first, not the best by the
+    question's words: what a lead-in introduces seldom repeats them (else it would have ranked on its own)."""
+    may = {id(u.sentence): u for u in scored}
+    out: list[Scored] = []
+    for c in chosen:
+        out.append(c)
+        if not is_lead_in(c.sentence.text):
+            continue
+        first = next((may[id(s)] for s in pool.after(c.sentence) if id(s) in may and not is_lead_in(s.text)), None)
+        if first is not None and all(first is not o for o in chosen):
+            out.append(first)
     return out
 
 

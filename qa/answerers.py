@@ -316,7 +316,7 @@ class Answerers:
             decisions = self.decisions(hits)
             if decisions is not None:
                 return decisions
-        chosen = answer_mod.pick_sentences(scored, cfg, most=1 if whole or one else None)
+        chosen = answer_mod.follow_lead_ins(answer_mod.pick_sentences(scored, cfg, most=1 if whole or one else None), scored, pool)
         # decisions always say which meeting and item they belong to; dates only when the quote has none
         return Claims(chosen, context=True if DECISION in intent.asks else (None if DATE in intent.asks else False))
 

@@ -412,3 +412,27 @@ def test_a_unit_for_another_financial_year_does_not_answer_for_the_one_asked():
     assert asked == {2025}
     keep, others = by_year(units, asked, financial_years)
     assert [u.sentence.text for u in others] == [texts[0]] and [u.sentence.text for u in keep] == texts[1:]
+
+
+def test_a_lead_in_is_quoted_with_what_it_introduces(tmp_path, monkeypatch):
+    """"The proposed funding source was as follows:" holds the question's words but not its answer: the unit it
+    introduces that may answer is quoted after it, each with its own verified citation."""
+    from qa import answer as answer_mod
+    from qa.answer import is_lead_in
+
+    from .conftest import index_texts
+
+    assert is_lead_in("The reason given in the letter is as follows:") and is_lead_in("**Proposed Funding Source:**")
+    assert not is_lead_in("The amendment was lost.")
+    text = ("# Budget amendments\n\n## 4. Amendment on highways\n\nMr Brown moved an amendment to add £2m to highways "
+            "maintenance. The proposed funding source for the highways amendment was as follows:\n\nCancel the refurbishment "
+            "of the third floor of County Hall.\n\nMembers debated the amendment at length.\n\n## 5. Libraries\n\n"
+            "The library opening hours were reviewed.\n")
+    a = index_texts(tmp_path / "c", {"northshire-council-2025-02-13-minutes.md": text})
+    q = "What was the proposed funding source for the highways amendment?"
+    answer = a.ask(q)
+    assert "as follows:" in answer.text and "Cancel the refurbishment" in answer.text, answer.text
+    assert answer.text.index("as follows:") < answer.text.index("Cancel the refurbishment")
+    assert all(c.verified for c in answer.citations)
+    monkeypatch.setattr(answer_mod, "follow_lead_ins", lambda chosen, *args: chosen)
+    assert "Cancel the refurbishment" not in a.ask(q).text

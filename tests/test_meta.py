@@ -110,7 +110,10 @@ def test_without_a_manifest_the_shared_corpus_has_its_four_councils_and_real_com
         ("spend on Riverfest in 2023", {2023}, {2023}),
         ("the 2025-26 net budget", {2025, 2026}, {2025, 2026}),
         ("forecast for 2025/26", {2025, 2026}, {2025, 2026}),
-        ("the strategy 2023-2027", {2023}, {2023}),  # not a financial year: its first year only
+        ("the strategy 2023-2027", {2023, 2024, 2025, 2026, 2027}, {2023, 2024, 2025, 2026, 2027}),  # a span names its years
+        ("paid in the five years 2018 to 2022", {2018, 2019, 2020, 2021, 2022}, {2018, 2019, 2020, 2021, 2022}),
+        ("between 2019 and 2021", {2019, 2020, 2021}, {2019, 2020, 2021}),
+        ("in 2018 and 2022", {2018, 2022}, {2018, 2022}),  # two years, not a span
         ("for the year ending on 31st December, 2023, under the Act 2001,", {2001, 2023}, {2001}),
         ("at the March 2026 meeting", {2026}, set()),  # a meeting date, not a period asked about
         ("paper 2025-01-30.pdf", {2025}, set()),
