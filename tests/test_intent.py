@@ -352,3 +352,10 @@ def test_the_kind_of_figure_asked_is_read_once():
     assert parse("What do the contracts cost, and when do they end?").parts[0].unit == MONEY
     assert figure_unit("How much was pencilled in for rail?") == MONEY  # "how much" asks for money in council papers
     assert figure_unit("How much land was released for housing?") is None  # unless it names another measure
+
+
+def test_a_part_naming_its_own_date_does_not_take_the_years_another_part_names():
+    i = parse("How many live births were there in Kent in 2022, and how many children had an EHCP as of January 2024?")
+    assert 2022 in i.parts[0].years and i.parts[1].years == frozenset()  # "as of January 2024" is its own date
+    j = parse("What was the net budget for 2025-26, and how much of it went to transport?")
+    assert j.parts[1].years == {2025, 2026} and j.parts[1].financial_years == {2025}  # "it" is about 2025-26
