@@ -125,6 +125,21 @@ def vote_block(units: list[str], most: int = 16) -> list[int]:
     return out
 
 
+# what became of a motion, an item or a proposal, in a sentence of its own: "this Motion was withdrawn", "the
+# Members agreed based on legal advice to revoke the Motion", "Not adopt the Tourism Support Scheme"
+_BECAME = re.compile(
+    r"\b(?:was|were|been|be)\s+(?:not\s+)?(?:carried|lost|agreed|adopted|approved|rejected|refused|defeated|withdrawn|deferred|"
+    r"postponed|revoked|rescinded|passed)\b|\b(?:agreed|decided|resolved)\b[^.]{0,60}\b(?:to|not to)\s+(?:revoke|rescind|adopt|"
+    r"defer|withdraw|approve|reject|refuse)\b|^\W*not (?:to )?adopt\b",
+    re.IGNORECASE,
+)
+
+
+def states_outcome(text: str) -> bool:
+    """Whether a sentence says what became of a motion, item or proposal (carried, withdrawn, deferred, revoked...)."""
+    return is_outcome(text) or bool(_DEFERRED.search(text) or _BECAME.search(text))
+
+
 def is_outcome(text: str) -> bool:
     """A vote's outcome line: 'Amendment lost.', 'Substantive Motion carried.', 'Agreed unanimously.'."""
     return _OUTCOME.match(text) is not None

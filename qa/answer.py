@@ -27,7 +27,7 @@ from .intent import COMMITMENT, DATE, DECISION, FIGURE, MONEY, PERCENT, PERSON, 
 from .types import Hit
 
 _BULLET = re.compile(r"^\s*(?:[•·▪■○●✓√*]|-\s|–\s|\(?[a-z0-9]{1,3}[.)]\s)")
-_SENT_END = re.compile(r"[.!?:;]\s*$")
+_SENT_END = re.compile(r"[.!?:;][*_\"'”’)]*\s*$")  # a line ends a sentence, also inside bold or quotes ("... for rent.**")
 _SPLIT = re.compile(r"(?<=[a-z0-9%)\]][.!?])\s+(?=[A-Z£“\"(])")
 _HEADING_ONLY = re.compile(r"^\s*\d{1,4}[a-z]?\.\s+[^a-z]+$")
 _LEADERS = re.compile(r"(?:\.\s?){6,}|…{2,}")  # a contents line: "1 | Introduction and Headlines........ 3"
@@ -241,15 +241,16 @@ class Candidates:
         prev = self.sentences[i - 1] if i else None
         return prev if prev is not None and prev.chunk.id == s.chunk.id and prev.page_index == s.page_index else None
 
-    def after(self, s: Sentence) -> list[Sentence]:
-        """The sentences after `s` on its page of its passage, up to the next that itself ends in a colon (what a
-        lead-in such as "The following amounts were paid:" introduces)."""
+    def after(self, s: Sentence, through_lead_ins: bool = False) -> list[Sentence]:
+        """The sentences after `s` on its page of its passage, up to the next heading, and (unless `through_lead_ins`)
+        up to the next that itself ends in a colon: what a lead-in such as "The following amounts were paid:"
+        introduces."""
         out: list[Sentence] = []
         for nxt in self.sentences[self._at.get(id(s), len(self.sentences)) + 1 :]:
             if nxt.chunk.id != s.chunk.id or nxt.page_index != s.page_index or _HEADING.match(nxt.text):
                 break
             out.append(nxt)
-            if is_lead_in(nxt.text):
+            if is_lead_in(nxt.text) and not through_lead_ins:
                 break
         return out
 
@@ -492,8 +493,9 @@ def years_written_as(question: str, text: str) -> set[str]:
     return out
 
 
-# where what a lead-in introduces ends: the next heading ("## 5.", "**Libraries**", "5. Libraries", a bare "14.")
-_HEADING = re.compile(r"\s*(?:#+\s|\*\*[^*]+\*\*\s*$|\d{1,3}(?:\.\d{1,3})*\.?\s*(?:[A-Z][^.!?]{0,80})?$)")
+# where what a lead-in introduces ends: the next heading ("## 5.", "5. Libraries", a bare "14."; not a line in bold,
+# which minutes use for a motion's own text)
+_HEADING = re.compile(r"\s*(?:#+\s|\d{1,3}(?:\.\d{1,3})*\.?\s*(?:[A-Z][^.!?]{0,80})?$)")
 
 
 def is_lead_in(text: str) -> bool:

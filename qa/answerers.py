@@ -21,7 +21,7 @@ from functools import partial
 
 from index.exempt import EXEMPT
 from index.meta import MONTHS, financial_years, quarters_named, years_named
-from index.motions import is_closure, is_outcome, is_vote_call, vote_block, vote_count
+from index.motions import is_closure, is_outcome, is_vote_call, states_outcome, vote_block, vote_count
 from index.store import IndexStore, StoredRecord
 
 from . import answer as answer_mod
@@ -29,7 +29,7 @@ from . import timeline
 from .answer import Candidates, Ranker, Scored, Sentence, VectorCache, key_share
 from .cite import abstain, build_answer, quote_on_page
 from .config import AnswerSettings
-from .intent import DATE, DECISION, FIGURE, PERSON, VOTE, Intent
+from .intent import DATE, DECISION, FIGURE, OUTCOME, PERSON, VOTE, Intent
 from .register import Register
 from .types import Answer, Hit
 
@@ -256,6 +256,10 @@ class Answerers:
                 return tally
             if votes is not None and votes.abstain:
                 return votes
+        if OUTCOME in intent.asks:
+            became = self.outcome(scored, pool)
+            if became is not None:
+                return became
         missing = answer_mod.missing_figures(topic_weights, hits, self.stem, (whole or intent).question)
         if missing:
             # a near miss: the year or figure the question names is in none of the passages found
@@ -326,6 +330,17 @@ class Answerers:
         chosen = answer_mod.follow_lead_ins(answer_mod.pick_sentences(scored, cfg, most=1 if whole or one else None), scored, pool)
         # decisions always say which meeting and item they belong to; dates only when the quote has none
         return Claims(chosen, context=True if DECISION in intent.asks else (None if DATE in intent.asks else False))
+
+    def outcome(self, scored: list[Scored], pool: Candidates) -> Claims | None:
+        """"What happened to the motion on ...": the best unit on the matter (when it holds the fitted share of the
+        question's key terms), then the first sentence after it in its passage saying what became of it ("At the
+        request of Councillor Sheahan ... this Motion was withdrawn."), or None."""
+        if not scored or scored[0].terms < self._thresholds()[2]:
+            return None
+        matter = scored[0]
+        units = {id(u.sentence): u for u in scored}
+        became = next((units[id(s)] for s in pool.after(matter.sentence, through_lead_ins=True) if id(s) in units and states_outcome(s.text)), None)
+        return Claims([matter, became], context=True) if became is not None else None
 
     def decisions(self, hits: list[Hit]) -> Claims | None:
         """For "what was agreed/decided" questions: the decisions recorded for the best-matching items."""

@@ -17,6 +17,7 @@ from index.meta import DAY_MONTH_YEAR, MONTH_YEAR, MONTHS, financial_years, find
 from index.types import DocType
 
 FIGURE, DATE, PERSON, PLACE, DECISION, VOTE, COMMITMENT, REASON = "figure", "date", "person", "place", "decision", "vote", "commitment", "reason"
+OUTCOME = "outcome"  # what became of a motion, a proposal, a scheme: "what happened to the motion on ..."
 
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({'|'.join(MONTHS)})\b(?!\s*,?\s*\d{{4}})", re.IGNORECASE)
 _BEFORE_MONTH = re.compile(r"\b(?:in|of|on|since|from|until|by|during|early|late|mid|end|start|beginning)\s+$", re.IGNORECASE)
@@ -78,6 +79,7 @@ _ASKS: list[tuple[str, re.Pattern]] = [
     # "where was the money to come from" asks for a source of funds, not a place
     (PLACE, re.compile(r"\bwhere\b(?!.*\b(?:money|funds?|funding|budget|savings?|cost)\b)|\bvenue\b", re.I)),
     (REASON, re.compile(r"\bwhy\b|\bwhat (?:was|were|is|are) the reasons?\b|\bwhat caused\b|\bfor what reason\b", re.I)),
+    (OUTCOME, re.compile(r"\bwhat happened (?:to|with)\b|\bwhat became of\b|\bwhat was the fate of\b", re.IGNORECASE)),
 ]
 
 # a clause saying when, not what is asked: "once the June proposals were approved", "after the plan was agreed"

@@ -436,3 +436,29 @@ def test_a_lead_in_is_quoted_with_what_it_introduces(tmp_path, monkeypatch):
     assert all(c.verified for c in answer.citations)
     monkeypatch.setattr(answer_mod, "follow_lead_ins", lambda chosen, *args: chosen)
     assert "Cancel the refurbishment" not in a.ask(q).text
+
+
+def test_what_happened_to_a_motion_is_answered_by_what_became_of_it(tmp_path, monkeypatch):
+    """"What happened to the motion on ...": the motion's own words hold the question's, its fate ("this Motion was
+    withdrawn") holds none of them; the fate is quoted after the motion, from the same item."""
+    from index.motions import states_outcome
+    from qa.answerers import Answerers
+
+    from .conftest import index_texts
+
+    assert states_outcome("At the request of Councillor Sheahan, this Motion was withdrawn.")
+    assert states_outcome("The Members agreed based on legal advice to revoke the Motion carried in April.")
+    assert not states_outcome("The motion asked the Minister to review the scheme.")
+    text = ("# Minutes of the Meeting of Westshire County Council, 27 March 2023\n\n## 14. Notices of Motion\n\n"
+            "Notice of Motion submitted by Councillor Byrne:\n\n**That this Council calls on the Minister for Housing to**\n"
+            "**extend the vacant homes grant to derelict shops converted for rent.**\n\nAt the request of Councillor Byrne "
+            "and with the agreement of the Meeting, this Motion was withdrawn.\n\n## 15. Libraries\n\n"
+            "The library opening hours were reviewed.\n")
+    a = index_texts(tmp_path / "c", {"westshire-council-2023-03-27-minutes.md": text})
+    q = "What happened to the March 2023 motion asking the Housing Minister to extend the vacant homes grant to derelict shops?"
+    answer = a.ask(q)
+    quotes = [c.text for c in answer.citations]
+    assert len(quotes) == 2 and "vacant homes grant" in quotes[0] and "was withdrawn" in quotes[1], answer.text
+    assert all(c.verified for c in answer.citations)
+    monkeypatch.setattr(Answerers, "outcome", lambda *args: None)  # the ranker alone: other lines of the item too
+    assert [c.text for c in a.ask(q).citations] != quotes

@@ -359,3 +359,11 @@ def test_a_part_naming_its_own_date_does_not_take_the_years_another_part_names()
     assert 2022 in i.parts[0].years and i.parts[1].years == frozenset()  # "as of January 2024" is its own date
     j = parse("What was the net budget for 2025-26, and how much of it went to transport?")
     assert j.parts[1].years == {2025, 2026} and j.parts[1].financial_years == {2025}  # "it" is about 2025-26
+
+
+def test_what_happened_to_a_matter_asks_its_outcome():
+    from qa.intent import OUTCOME
+
+    assert OUTCOME in parse("What happened to the eviction ban motion carried in April 2023?").asks
+    assert OUTCOME in parse("What became of the proposed Tourism Sector Support Scheme?").asks
+    assert OUTCOME not in parse("What was agreed on SEND transport?").asks
