@@ -323,7 +323,7 @@ class Answerers:
         terms = best.terms if best.terms >= min_terms else self._terms_with_before(best, pool, topic_weights)
         if best_coverage < min_coverage or not sure or terms < min_terms:
             return Claims([]) if answered_before else near_miss
-        if DECISION in intent.asks:
+        if DECISION in intent.asks and not states_figure_asked(intent, best):
             decisions = self.decisions(hits)
             if decisions is not None:
                 return decisions
@@ -588,6 +588,12 @@ def mover_line(pages: list, record, back: int = 3) -> tuple[int, str] | None:
         if found:
             return k, opening(found[-1][1])
     return (record.page_index, opening(after)) if after else None
+
+
+def states_figure_asked(intent: Intent, best: Scored) -> bool:
+    """"What total council tax requirement was agreed": the figure agreed is what is asked, and the best unit states
+    one, so it answers (not the decisions of the passages' items, which answer "what was agreed")."""
+    return FIGURE in intent.asks and answer_mod.gives_figure(best.sentence.text, intent.question)
 
 
 def _answered(c: Claims | None) -> bool:

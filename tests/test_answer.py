@@ -462,3 +462,23 @@ def test_what_happened_to_a_motion_is_answered_by_what_became_of_it(tmp_path, mo
     assert all(c.verified for c in answer.citations)
     monkeypatch.setattr(Answerers, "outcome", lambda *args: None)  # the ranker alone: other lines of the item too
     assert [c.text for c in a.ask(q).citations] != quotes
+
+
+def test_a_figure_that_was_agreed_is_answered_by_the_unit_stating_it(tmp_path, monkeypatch):
+    """"What council tax requirement was agreed?" asks a figure: the unit stating it answers, not the item's
+    decisions in their order (the first of which is another figure, the net budget)."""
+    from qa import answerers
+
+    from .conftest import index_texts
+
+    text = ("# Minutes of the County Council, 13 February 2025\n\n291. REVENUE BUDGET 2025-26\n\nMr Brown moved and Ms "
+            "Green seconded the following amendment:\n\n“To amend the budget in line with the Opposition's Alternative "
+            "Budget.”\n\nThe amendment was lost.\n\nRESOLVED that the Council approves:\n\n(c) The net revenue budget "
+            "requirement of £1,530.9m for 2025-26.\n\n(f) The total Council Tax requirement of £994,287,655 to be raised "
+            "through precepts on districts.\n")
+    a = index_texts(tmp_path / "c", {"northshire-council-2025-02-13-minutes.md": text})
+    q = "What total council tax requirement was agreed to be raised from the districts?"
+    quotes = [c.text for c in a.ask(q).citations]
+    assert quotes == ["(f) The total Council Tax requirement of £994,287,655 to be raised through precepts on districts."], quotes
+    monkeypatch.setattr(answerers, "states_figure_asked", lambda *args: False)  # the decisions answerer then speaks
+    assert [c.text for c in a.ask(q).citations] != quotes
