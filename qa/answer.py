@@ -500,8 +500,10 @@ _HEADING = re.compile(r"\s*(?:#+\s|\d{1,3}(?:\.\d{1,3})*\.?\s*(?:[A-Z][^.!?]{0,8
 
 def is_lead_in(text: str) -> bool:
     """A sentence introducing what follows it ("The reason given in the letter is as follows:", "The following
-    amounts were paid:"): it does not answer on its own."""
-    return text.rstrip(" *\"'”’").endswith(":")
+    amounts were paid:", "Mr Passmore proposed, and Mr Chittenden seconded the following"): it does not answer on its
+    own."""
+    end = text.rstrip(" *\"'”’")
+    return end.endswith(":") or re.search(r"\b(?:the following|as follows)$", end, re.IGNORECASE) is not None
 
 
 def follow_lead_ins(chosen: list[Scored], scored: list[Scored], pool: Candidates) -> list[Scored]:

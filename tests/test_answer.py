@@ -423,7 +423,8 @@ def test_a_lead_in_is_quoted_with_what_it_introduces(tmp_path, monkeypatch):
     from .conftest import index_texts
 
     assert is_lead_in("The reason given in the letter is as follows:") and is_lead_in("**Proposed Funding Source:**")
-    assert not is_lead_in("The amendment was lost.")
+    assert is_lead_in("Mr Passmore proposed, and Mr Chittenden seconded the following")
+    assert not is_lead_in("The amendment was lost.") and not is_lead_in("The following year the scheme closed.")
     text = ("# Budget amendments\n\n## 4. Amendment on highways\n\nMr Brown moved an amendment to add £2m to highways "
             "maintenance. The proposed funding source for the highways amendment was as follows:\n\nCancel the refurbishment "
             "of the third floor of County Hall.\n\nMembers debated the amendment at length.\n\n## 5. Libraries\n\n"
