@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from .discover import file_hash
 from .errors import CouncilQAError
 from .meta import doc_type_from_words, first_date
 from .types import DocType
@@ -328,14 +329,6 @@ def slug(text: str, words: int = 8) -> str:
     return "-".join(kept) or "untitled"
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 class Folder:
     """The synced folder and its manifest: rows by file name, replaced whole after every change."""
 
@@ -356,7 +349,7 @@ class Folder:
         path = self.root / name
         if not row or not path.is_file() or (published and row["publication_date"] != published):
             return False
-        return not row["sha256"] or _sha256(path) == row["sha256"]
+        return not row["sha256"] or file_hash(path) == row["sha256"]
 
     def record(self, name: str, **values: str) -> None:
         self.rows[name] = {c: values.get(c, "") for c in COLUMNS} | {"filename": name}
@@ -554,7 +547,7 @@ def _sync_meeting(service: ModernGov, m: Meeting, folder: Folder, council: str, 
                 continue
             target = folder.root / name
             target.parent.mkdir(parents=True, exist_ok=True)
-            digest = _sha256(part)
+            digest = file_hash(part)
             report.bytes += part.stat().st_size
             os.replace(part, target)
             kind = doc_type_from_words(d.title)
