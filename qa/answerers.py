@@ -23,6 +23,7 @@ from index.exempt import EXEMPT
 from index.meta import MONTHS, financial_years, quarters_named, years_named
 from index.motions import is_closure, is_outcome, is_vote_call, states_outcome, vote_block, vote_count
 from index.store import IndexStore, StoredRecord
+from index.types import Chunk
 
 from . import answer as answer_mod
 from . import timeline
@@ -324,7 +325,7 @@ class Answerers:
         if best_coverage < min_coverage or not sure or terms < min_terms:
             return Claims([]) if answered_before else near_miss
         if DECISION in intent.asks and not states_figure_asked(intent, best):
-            decisions = self.decisions(hits)
+            decisions = self.decisions(hits, first=best.sentence.chunk)
             if decisions is not None:
                 return decisions
         chosen = answer_mod.follow_lead_ins(answer_mod.pick_sentences(scored, cfg, most=1 if whole or one else None), scored, pool)
@@ -342,12 +343,15 @@ class Answerers:
         became = next((units[id(s)] for s in pool.after(matter.sentence, through_lead_ins=True) if id(s) in units and states_outcome(s.text)), None)
         return Claims([matter, became], context=True) if became is not None else None
 
-    def decisions(self, hits: list[Hit]) -> Claims | None:
-        """For "what was agreed/decided" questions: the decisions recorded for the best-matching items."""
+    def decisions(self, hits: list[Hit], first: Chunk | None = None) -> Claims | None:
+        """For "what was agreed/decided" questions: the decisions recorded for the best-matching items, the item of
+        `first` (the passage of the best unit for the question, or for its part) before those of the best passages."""
         keys: list[tuple[str, str]] = []
-        for h in hits[:3]:
-            key = (h.chunk.paper_id, h.chunk.item)
-            if h.chunk.item and key not in keys:
+        for c in [first, *(h.chunk for h in hits[:3])]:
+            if c is None:
+                continue
+            key = (c.paper_id, c.item)
+            if c.item and key not in keys:
                 keys.append(key)
         for rank, key in enumerate(keys):
             records = self.register.for_items([key])

@@ -184,3 +184,13 @@ def test_qa_ask_embeds_the_question_without_torch(leicester):
     assert counts["query"] >= 1 and counts["text"] == 0, counts  # the question, and no sentence of the papers
     data = json.loads("\n".join(answer))
     assert data["citations"] and not data["abstained"], data
+
+
+def test_each_part_of_a_question_is_answered_from_its_own_item(leicester):
+    """"What was agreed on SEND transport, and what saving was it on track to deliver?": the saving stands in the
+    finances item, which ranks first for the whole question; what was agreed comes from the SEND transport item,
+    where the part's best sentence stands, not from the finances item's decisions."""
+    answer = leicester.ask("What was agreed on SEND transport, and what saving was it on track to deliver?")
+    assert "item 173 (SEND TRANSPORT UPDATE): AGREED: That the report is noted." in answer.text, answer.text
+    assert "£900,000" in answer.text and all(c.verified for c in answer.citations)
+    assert "DSG / High Needs Recovery Programme" not in answer.text  # item 170's decisions
