@@ -197,8 +197,8 @@ class Intent:
 
 
 # "..., and who seconded it?", "... and where did its money go?": a second question joined to the first
-# (an adverb may come first: "..., and roughly how many did it affect?")
-_PART_JOIN = re.compile(r",?\s+and\s+(?=(?:(?:\w+ly|also|then)\s+)?(?:who|whom|what|when|where|which|why|how|did|does|do|is|was|were|are)\b)|;\s+|\?\s+(?=\S)", re.I)
+# (an adverb or a preposition may come first: "..., and roughly how many did it affect?", "..., and by what date ...")
+_PART_JOIN = re.compile(r",?\s+and\s+(?=(?:(?:\w+ly|also|then)\s+)?(?:(?:by|from|to|in|on|at|for|until|since|with)\s+)?(?:who|whom|what|when|where|which|why|how|did|does|do|is|was|were|are)\b)|;\s+|\?\s+(?=\S)", re.I)
 
 
 # a word standing for something another part names: "what would it fall to", "how many are in that cohort", "is

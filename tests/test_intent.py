@@ -367,3 +367,12 @@ def test_what_happened_to_a_matter_asks_its_outcome():
     assert OUTCOME in parse("What happened to the eviction ban motion carried in April 2023?").asks
     assert OUTCOME in parse("What became of the proposed Tourism Sector Support Scheme?").asks
     assert OUTCOME not in parse("What was agreed on SEND transport?").asks
+
+
+def test_a_second_question_may_start_with_a_preposition():
+    from qa.intent import question_parts
+
+    assert question_parts("How much money has the region been allocated, and by what date must the plan go to the DfT?") == [
+        "How much money has the region been allocated", "by what date must the plan go to the DfT"]
+    assert question_parts("Who chaired the meeting, and for how long did it sit?")[1] == "for how long did it sit"
+    assert len(question_parts("What was agreed on bins and roads?")) == 1  # "and" joining two things asked about
