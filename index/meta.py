@@ -130,8 +130,10 @@ def years_named(text: str, periods_only: bool = False) -> set[int]:
         for rx in (DAY_MONTH_YEAR, MONTH_DAY_YEAR, DASHED, ISO_DATE, MONTH_YEAR):
             text = rx.sub(" ", text)
     years = {int(m.group(1)) for m in _YEAR.finditer(text) if 1990 <= int(m.group(1)) <= 2039}
-    for m in _YEAR_SPAN.finditer(text):  # "the five years 2018 to 2022" names 2019, 2020 and 2021 too
-        first, last = (int(g) for g in (m.group(1, 2) if m.group(1) else m.group(3, 4)))
+    spans = [tuple(int(g) for g in (m.group(1, 2) if m.group(1) else m.group(3, 4))) for m in _YEAR_SPAN.finditer(text)]
+    # "2019-22", "2023/27": a span written short (a financial year, "2025-26", is read below)
+    spans += [(int(m.group(1)), int(m.group(1)) // 100 * 100 + int(m.group(2))) for m in _YEAR.finditer(text) if m.group(2) and len(m.group(2)) == 2]
+    for first, last in spans:  # "the five years 2018 to 2022" names 2019, 2020 and 2021 too
         if 1990 <= first and last <= 2039 and 1 < last - first <= 30:
             years |= set(range(first, last + 1))
     return years | {y for start in financial_years(text) if 1990 <= start <= 2039 for y in (start, start + 1)}

@@ -125,18 +125,22 @@ def vote_block(units: list[str], most: int = 16) -> list[int]:
     return out
 
 
-# what became of a motion, an item or a proposal, in a sentence of its own: "this Motion was withdrawn", "the
-# Members agreed based on legal advice to revoke the Motion", "Not adopt the Tourism Support Scheme"
+# what became of a motion, an item or a proposal, said of it: "this Motion was withdrawn", "the Members agreed based
+# on legal advice to revoke the Motion", "Not adopt the Tourism Support Scheme"; not "the minutes were approved as a
+# correct record", "the letter was passed to Highways", "it should be approved in March", "could this be deferred?"
 _BECAME = re.compile(
-    r"\b(?:was|were|been|be)\s+(?:not\s+)?(?:carried|lost|agreed|adopted|approved|rejected|refused|defeated|withdrawn|deferred|"
-    r"postponed|revoked|rescinded|passed)\b|\b(?:agreed|decided|resolved)\b[^.]{0,60}\b(?:to|not to)\s+(?:revoke|rescind|adopt|"
-    r"defer|withdraw|approve|reject|refuse)\b|^\W*not (?:to )?adopt\b",
+    r"\b(?:motion|amendment|item|proposals?|scheme|recommendations?|it|this|which)\b[^.?;]{0,40}?\b(?:was|were|has been|had been)\s+"
+    r"(?:not\s+)?(?:carried|lost|adopted|approved|rejected|refused|defeated|withdrawn|deferred|postponed|revoked|rescinded|passed)\b"
+    r"|\b(?:agreed|decided|resolved)\b[^.?]{0,60}\b(?:to|not to)\s+(?:revoke|rescind|adopt|defer|withdraw|approve|reject|refuse)\b"
+    r"|^\W*not (?:to )?adopt\b",
     re.IGNORECASE,
 )
 
 
 def states_outcome(text: str) -> bool:
     """Whether a sentence says what became of a motion, item or proposal (carried, withdrawn, deferred, revoked...)."""
+    if text.rstrip(" *\"'”’").endswith("?"):
+        return False
     return is_outcome(text) or bool(_DEFERRED.search(text) or _BECAME.search(text))
 
 

@@ -493,9 +493,10 @@ def years_written_as(question: str, text: str) -> set[str]:
     return out
 
 
-# where what a lead-in introduces ends: the next heading ("## 5.", "5. Libraries", a bare "14."; not a line in bold,
-# which minutes use for a motion's own text)
-_HEADING = re.compile(r"\s*(?:#+\s|\d{1,3}(?:\.\d{1,3})*\.?\s*(?:[A-Z][^.!?]{0,80})?$)")
+# where what a lead-in introduces ends: the next heading ("## 5.", "5. Libraries", "171. YOUTH JUSTICE PLAN"; not a
+# table row "1 Millmead 12,000", a list entry "10. Approve the release of £250,000;", nor a line in bold, which minutes
+# use for a motion's own text)
+_HEADING = re.compile(r"\s*(?:#+\s|\d{1,3}(?:\.\d{1,3})*\.\s+[A-Z][^.!?:;£$€\d]{0,80}$)")
 
 
 def is_lead_in(text: str) -> bool:
@@ -517,7 +518,8 @@ def follow_lead_ins(chosen: list[Scored], scored: list[Scored], pool: Candidates
         out.append(c)
         if not is_lead_in(c.sentence.text):
             continue
-        first = next((may[id(s)] for s in pool.after(c.sentence) if id(s) in may and not is_lead_in(s.text)), None)
+        # (not a bare list or paragraph number, "14.", which says nothing)
+        first = next((may[id(s)] for s in pool.after(c.sentence) if id(s) in may and not is_lead_in(s.text) and re.search(r"[^\W\d_]{2}", s.text)), None)
         if first is not None and all(first is not o for o in chosen):
             out.append(first)
     return out

@@ -191,11 +191,14 @@ class Answerers:
         """Share of the question's key terms the best sentence holds with its passage header and the sentence before it
         ("Consultants will be procured early next year to progress the project." after "Limerick to Oola Greenway is
         at stage 0": the project is the greenway); its own share when no sentence comes before it on its page."""
-        prev = pool.before(best.sentence)
-        if prev is None:
+        if pool.before(best.sentence) is None:
             return best.terms
-        s = best.sentence
-        return max(best.terms, answer_mod.key_share(topic_weights, self.stem(s.chunk.header()) | self.stem(s.text) | self.stem(prev.text)))
+        return max(best.terms, answer_mod.key_share(topic_weights, self._stems_with_before(best, pool)))
+
+    def _stems_with_before(self, u: Scored, pool: Candidates) -> set[str]:
+        """The stemmed terms of a unit, its passage and table headers, and the sentence before it on its page."""
+        s, prev = u.sentence, pool.before(u.sentence)
+        return self.stem(f"{s.chunk.header()} {s.header or ''} {s.text}") | (self.stem(prev.text) if prev else frozenset())
 
     def part_claims(self, intent: Intent, hits: list[Hit], pool: Candidates, part_hits=None, floor: float | None = None) -> list[Claims | None]:
         """Each part's claims (see `part`). A quote that two parts would both take goes to the part whose own key
@@ -295,12 +298,7 @@ class Answerers:
             near_miss = Claims([], abstain=True, notice=other_years_notice(elsewhen[:10], shares, intent.years))
             # the best for the year asked is read with the sentence before it ("in 2005 there were 15,613 live births
             # in Kent. Since this time, birth numbers have fallen to 16,364 in 2022."), as the key-term gate reads it
-            def with_before(u: Scored) -> float:
-                prev = pool.before(u.sentence)
-                own = self.stem(f"{u.sentence.chunk.header()} {u.sentence.header or ''} {u.sentence.text}")
-                return key_share(topic, own | self.stem(prev.text)) if prev else share(u)
-
-            if not scored or with_before(scored[0]) < max(shares):
+            if not scored or key_share(topic, self._stems_with_before(scored[0], pool)) < max(shares):
                 return near_miss
         if FIGURE in intent.asks and not intent.asks & {VOTE, DECISION, PERSON}:
             # "how much / how many" is answered by a sentence that states an amount, not one naming only the topic
@@ -597,7 +595,7 @@ def mover_line(pages: list, record, back: int = 3) -> tuple[int, str] | None:
 def states_figure_asked(intent: Intent, best: Scored) -> bool:
     """"What total council tax requirement was agreed": the figure agreed is what is asked, and the best unit states
     one, so it answers (not the decisions of the passages' items, which answer "what was agreed")."""
-    return FIGURE in intent.asks and answer_mod.gives_figure(best.sentence.text, intent.question)
+    return FIGURE in intent.asks and answer_mod.gives_figure(best.sentence.text, intent.question) and answer_mod.states_unit(best.sentence, intent.unit)
 
 
 def _answered(c: Claims | None) -> bool:

@@ -272,8 +272,9 @@ def parse(question: str, councils: Iterable[str] = (), committees: Iterable[str]
         # a part is about the meeting, council and kind of paper the whole question names, unless it names its own
         subs = [parse(p, councils, committees) for p in pieces]
         parts = tuple(
-            # (a part naming its own date, "as of January 2024", is not about the years another part names)
-            replace(i, dates=i.dates or dates, years=i.years or (years if not i.dates else frozenset()),
+            # (a part naming its own date, "as of January 2024", is not about the years another part names, nor one
+            # naming its own year about another part's meeting)
+            replace(i, dates=i.dates or (dates if not i.years else ()), years=i.years or (years if not i.dates else frozenset()),
                     financial_years=i.financial_years or (periods if not i.dates else frozenset()), quarters=i.quarters or quarters_named(question), councils=i.councils or named, committees=i.committees or bodies, doc_types=i.doc_types or kinds)
             for i in subs
         )

@@ -424,6 +424,11 @@ def test_a_lead_in_is_quoted_with_what_it_introduces(tmp_path, monkeypatch):
 
     assert is_lead_in("The reason given in the letter is as follows:") and is_lead_in("**Proposed Funding Source:**")
     assert is_lead_in("Mr Passmore proposed, and Mr Chittenden seconded the following")
+    from qa.answer import _HEADING
+
+    assert _HEADING.match("171. YOUTH JUSTICE PLAN") and _HEADING.match("## 5. Libraries")
+    for unit in ("1 Millmead 12,000", "10. Approve the release of £250,000 from reserves;", "14."):
+        assert not _HEADING.match(unit), unit  # a table row, a list entry, a bare number: what a lead-in introduces
     assert not is_lead_in("The amendment was lost.") and not is_lead_in("The following year the scheme closed.")
     text = ("# Budget amendments\n\n## 4. Amendment on highways\n\nMr Brown moved an amendment to add £2m to highways "
             "maintenance. The proposed funding source for the highways amendment was as follows:\n\nCancel the refurbishment "
@@ -450,6 +455,9 @@ def test_what_happened_to_a_motion_is_answered_by_what_became_of_it(tmp_path, mo
     assert states_outcome("At the request of Councillor Sheahan, this Motion was withdrawn.")
     assert states_outcome("The Members agreed based on legal advice to revoke the Motion carried in April.")
     assert not states_outcome("The motion asked the Minister to review the scheme.")
+    for other in ("It was agreed that the Clerk would write to the landowner.", "The minutes were approved as a correct record.",
+                  "The motion should be approved by Council in March.", "Could this be deferred?"):
+        assert not states_outcome(other), other  # an agreement about something else, a modal, a question
     text = ("# Minutes of the Meeting of Westshire County Council, 27 March 2023\n\n## 14. Notices of Motion\n\n"
             "Notice of Motion submitted by Councillor Byrne:\n\n**That this Council calls on the Minister for Housing to**\n"
             "**extend the vacant homes grant to derelict shops converted for rent.**\n\nAt the request of Councillor Byrne "

@@ -114,6 +114,7 @@ def test_without_a_manifest_the_shared_corpus_has_its_four_councils_and_real_com
         ("paid in the five years 2018 to 2022", {2018, 2019, 2020, 2021, 2022}, {2018, 2019, 2020, 2021, 2022}),
         ("between 2019 and 2021", {2019, 2020, 2021}, {2019, 2020, 2021}),
         ("in 2018 and 2022", {2018, 2022}, {2018, 2022}),  # two years, not a span
+        ("the plan for 2019-22", {2019, 2020, 2021, 2022}, {2019, 2020, 2021, 2022}),  # a span written short
         ("for the year ending on 31st December, 2023, under the Act 2001,", {2001, 2023}, {2001}),
         ("at the March 2026 meeting", {2026}, set()),  # a meeting date, not a period asked about
         ("paper 2025-01-30.pdf", {2025}, set()),
