@@ -512,17 +512,23 @@ def follow_lead_ins(chosen: list[Scored], scored: list[Scored], pool: Candidates
     passed the question's checks: the figure, the year asked): "Proposed Funding Source:" by the source, "... paid in
     the five years 2018 to 2022 on consultancy services:" by the row for 2021. The first, not the best by the
     question's words: what a lead-in introduces seldom repeats them (else it would have ranked on its own)."""
-    may = {id(u.sentence): u for u in scored}
     out: list[Scored] = []
     for c in chosen:
         out.append(c)
         if not is_lead_in(c.sentence.text):
             continue
         # (not a bare list or paragraph number, "14.", which says nothing)
-        first = next((may[id(s)] for s in pool.after(c.sentence) if id(s) in may and not is_lead_in(s.text) and re.search(r"[^\W\d_]{2}", s.text)), None)
+        first = first_after(c.sentence, scored, pool, lambda s: not is_lead_in(s.text) and re.search(r"[^\W\d_]{2}", s.text) is not None)
         if first is not None and all(first is not o for o in chosen):
             out.append(first)
     return out
+
+
+def first_after(s: Sentence, scored: list[Scored], pool: Candidates, keep, through_lead_ins: bool = False) -> Scored | None:
+    """The first unit after `s` in its block (Candidates.after) that is among `scored` (passed the question's checks)
+    and that `keep(sentence)` accepts, or None."""
+    may = {id(u.sentence): u for u in scored}
+    return next((may[id(x)] for x in pool.after(s, through_lead_ins) if id(x) in may and keep(x)), None)
 
 
 def pick_sentences(scored: list[Scored], settings: AnswerSettings, most: int | None = None) -> list[Scored]:

@@ -161,7 +161,8 @@ class Answerers:
     def beside(self, intent: Intent, part: Intent, found: list[Claims | None], hits: list[Hit]) -> Claims | None:
         """A part no quote answered, looked for in the passages the other parts' quotes stand in ("who moved the
         amendment, and where was the money to come from": the amendment's text follows its mover): there, the best
-        quote for the part that passes every check but the probability floor."""
+        quote for the part among those holding the fitted share of the whole question's key terms (a part saying "it"
+        holds few words of its own), with every check but the probability floor."""
         quoted = [q for c in found if _answered(c) for q in c.sentences]
         pages = {(q.sentence.chunk.paper_id, q.sentence.page_index) for q in quoted}
         near = [h for h in hits if any((h.chunk.paper_id, span.page_index) in pages for span in h.chunk.spans)]
@@ -240,12 +241,13 @@ class Answerers:
         `taken`: another part's quotes; this part is answered by another quote, or by theirs when no other is as
         sure (one sentence can answer two parts). A part (`whole` given, or `one`) is answered by one sentence.
         `floor`: the least probability the best quote needs (else the fitted threshold). `beside`: `hits` are the
-        passages another part is answered from, so the best unit holding enough of the part's key terms answers it."""
+        passages another part is answered from, so the best unit holding enough of the (whole) question's key terms
+        answers it."""
         cfg = self.settings
         weights = answer_mod.key_weights(intent, self.term_weights)
         topic_weights = self.term_weights(whole.question) if whole else weights
         scored = pool.rank(intent, weights, self.stem, topic=whole, topic_weights=topic_weights, ranker=self.ranker)
-        if beside:  # in the passage another part's quote stands in: only units holding enough of the part's key terms
+        if beside:  # in the passage another part's quote stands in: only units holding enough of the question's key terms
             scored = [u for u in scored if u.terms >= self._thresholds()[2]]
         if intent.mover:
             movers = self.movers(intent, hits, topic=(whole or intent).question)
@@ -337,8 +339,7 @@ class Answerers:
         if not scored or scored[0].terms < self._thresholds()[2]:
             return None
         matter = scored[0]
-        units = {id(u.sentence): u for u in scored}
-        became = next((units[id(s)] for s in pool.after(matter.sentence, through_lead_ins=True) if id(s) in units and states_outcome(s.text)), None)
+        became = answer_mod.first_after(matter.sentence, scored, pool, lambda s: states_outcome(s.text), through_lead_ins=True)
         return Claims([matter, became], context=True) if became is not None else None
 
     def decisions(self, hits: list[Hit], first: Chunk | None = None) -> Claims | None:

@@ -45,13 +45,15 @@ class Assistant:
     def embedder(self):
         """The embedding model the index was built with (loaded once)."""
         if self._embedder is None:
-            built_with = self.store.get_info("embed_model")
-            name = built_with or self.settings.index.embed_model
             from index.embed import load_question_embedder
 
             i = self.settings.index
-            self._embedder = load_question_embedder(name, self.settings.data_dir, i.question_runtime, i.embed_batch_size, i.embed_dtype)
+            self._embedder = load_question_embedder(self._model_name(), self.settings.data_dir, i.question_runtime, i.embed_batch_size, i.embed_dtype)
         return self._embedder
+
+    def _model_name(self) -> str:
+        """The embedding model the index was built with, else the configured one (an empty index)."""
+        return self.store.get_info("embed_model") or self.settings.index.embed_model
 
     @property
     def retriever(self) -> HybridRetriever:
@@ -86,7 +88,7 @@ class Assistant:
             from index.embed import load_embedder
 
             i = self.settings.index
-            model = load_embedder(self.store.get_info("embed_model") or i.embed_model, i.embed_batch_size, i.embed_dtype)
+            model = load_embedder(self._model_name(), i.embed_batch_size, i.embed_dtype)
             report = progress and (lambda done, total: progress("sentences", "", done, total))
             self.answerers.prepare(self.retriever.passages(), model, report)
 
@@ -254,7 +256,7 @@ class Assistant:
             r = self.retriever
             from .answerers import Answerers
 
-            saved = self.store.text_vectors(self.store.get_info("embed_model") or self.settings.index.embed_model)
+            saved = self.store.text_vectors(self._model_name())
             self._answerers = Answerers(self.store, self.register, self.embedder, r.term_weights, r.stem_terms, self.settings.answer, saved)
         return self._answerers
 
